@@ -1,0 +1,72 @@
+"""The Sefton action plan tracker: a Flask + htmx app for the CQC CLAS review action plan."""
+import os
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from . import config
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config=None):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.path.join(root, "instance"),
+        static_folder=os.path.join(root, "static"),
+        template_folder=os.path.join(root, "templates"),
+    )
+    config.load(app, test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.jinja_options = {
+        "undefined": ChainableUndefined,  # nhsuk-frontend-jinja macros read optional nested params
+        "loader": ChoiceLoader([
+            FileSystemLoader(app.template_folder),
+            PackageLoader("nhsuk_frontend_jinja"),
+        ]),
+    }
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from . import auth, cli, htmx, plan, web
+
+    web.init_app(app)
+    htmx.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(plan.bp)
+    _register_optional_blueprints(app)
+    cli.init_app(app)
+    if app.config["SEFTON_DEMO"] and not app.config.get("TESTING"):
+        _load_demo_if_empty(app)
+    return app
+
+
+def _register_optional_blueprints(app):
+    """Areas added by later work register themselves here."""
+    from importlib import import_module
+
+    for name in ("workspace", "review", "reports"):
+        try:
+            module = import_module(f"sefton.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sefton.{name}":
+                raise
+            continue
+        app.register_blueprint(module.bp)
+
+
+def _load_demo_if_empty(app):
+    """Demo mode: create the schema (through the migrations) and load the demo on first start."""
+    from flask_migrate import upgrade
+
+    from . import demo
+
+    with app.app_context():
+        upgrade()
+        if demo.is_empty():
+            demo.load()

@@ -1,0 +1,174 @@
+"""Who may see and change what: the one place where access is decided (PRODUCT.md section 3).
+
+Every route is classified with @public or @signed_in(...) (tests/test_access.py walks app.url_map
+and fails on a route that is not). Every list and load of a plan object goes through the query
+and get_* helpers below; another organisation's object answers 404, never 403, so that its
+existence is not confirmed.
+"""
+import functools
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import exists, select
+
+from .extensions import db
+from .models import (
+    EvidenceFile,
+    EvidenceSubmission,
+    Recommendation,
+    Section,
+    SubAction,
+    recommendation_owners,
+)
+
+ORG, REVIEWER, VIEWER, ADMIN = "org", "reviewer", "viewer", "admin"
+EVERYONE = (ORG, REVIEWER, VIEWER, ADMIN)
+SEES_ALL = (REVIEWER, VIEWER, ADMIN)
+
+
+# --- route classification -------------------------------------------------------------------
+
+def public(view):
+    """No sign-in needed (sign-in page, health check, static files)."""
+    view.access = ("public", ())
+    return view
+
+
+def signed_in(*roles):
+    """Sign-in needed; with roles, only those roles (others get 403: the page is not theirs)."""
+    allowed = tuple(roles) or EVERYONE
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded = login_required(wrapper)
+        guarded.access = ("signed-in", allowed)
+        return guarded
+
+    return decorate
+
+
+def classification(view):
+    return getattr(view, "access", None)
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+def sees_all(user) -> bool:
+    return user.role in SEES_ALL
+
+
+def _rec_visible(user):
+    """SQL condition: the Recommendation is visible to the user."""
+    if sees_all(user):
+        return True
+    return exists().where(
+        recommendation_owners.c.recommendation_id == Recommendation.id,
+        recommendation_owners.c.organisation_id == user.organisation_id,
+    )
+
+
+def recommendations(user):
+    """Select of the recommendations the user may see."""
+    return select(Recommendation).where(_rec_visible(user))
+
+
+def sections(user, review_id):
+    """Select of the sections of a review in which the user sees at least one recommendation."""
+    query = select(Section).where(Section.review_id == review_id).order_by(Section.number)
+    if not sees_all(user):
+        query = query.where(
+            exists().where(Recommendation.section_id == Section.id, _rec_visible(user))
+        )
+    return query
+
+
+def sub_actions(user):
+    """Select of the sub-actions the user may see: all of each visible recommendation."""
+    return select(SubAction).join(Recommendation, SubAction.recommendation_id == Recommendation.id).where(
+        _rec_visible(user)
+    )
+
+
+def evidence_submissions(user):
+    """Select of the evidence submissions whose files the user may see."""
+    query = select(EvidenceSubmission).join(SubAction, EvidenceSubmission.sub_action_id == SubAction.id)
+    if not sees_all(user):
+        query = query.where(SubAction.owner_id == user.organisation_id)
+    return query
+
+
+def get_section(user, section_id):
+    query = select(Section).where(Section.id == section_id)
+    if not sees_all(user):
+        query = query.where(exists().where(Recommendation.section_id == Section.id, _rec_visible(user)))
+    return _one_or_404(query)
+
+
+def get_recommendation(user, rec_id):
+    return _one_or_404(recommendations(user).where(Recommendation.id == rec_id))
+
+
+def get_sub_action(user, sub_action_id, *, for_change=False):
+    """Load a visible sub-action; with for_change, also require that the user may change it."""
+    sub_action = _one_or_404(sub_actions(user).where(SubAction.id == sub_action_id))
+    if for_change and not can_change(user, sub_action):
+        abort(403)
+    return sub_action
+
+
+def get_submission(user, submission_id):
+    return _one_or_404(evidence_submissions(user).where(EvidenceSubmission.id == submission_id))
+
+
+def get_evidence_file(user, file_id):
+    query = (
+        select(EvidenceFile)
+        .join(EvidenceSubmission, EvidenceFile.submission_id == EvidenceSubmission.id)
+        .join(SubAction, EvidenceSubmission.sub_action_id == SubAction.id)
+        .where(EvidenceFile.id == file_id)
+    )
+    if not sees_all(user):
+        query = query.where(SubAction.owner_id == user.organisation_id)
+    return _one_or_404(query)
+
+
+def _one_or_404(query):
+    obj = db.session.scalars(query).first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+# --- who may change what ---------------------------------------------------------------------
+
+def can_change(user, sub_action) -> bool:
+    """Progress notes, evidence, completion and date requests: members of the owning organisation
+    (an org user, or a reviewer who is also a member of that organisation)."""
+    return (
+        user.is_authenticated
+        and user.role in (ORG, REVIEWER)
+        and user.organisation_id is not None
+        and sub_action.owner_id == user.organisation_id
+    )
+
+
+def can_see_evidence(user, sub_action) -> bool:
+    return sees_all(user) or sub_action.owner_id == user.organisation_id
+
+
+def can_decide(user, submission) -> bool:
+    """Reviewers decide on evidence and date requests, never on what they submitted themselves."""
+    return user.role == REVIEWER and submission.submitted_by_id != user.id
+
+
+def can_decide_date(user, request) -> bool:
+    return user.role == REVIEWER and request.requested_by_id != user.id
+
+
+def is_admin(user) -> bool:
+    return user.role == ADMIN

@@ -1,0 +1,48 @@
+"""The audit trail: every change adds one AuditEvent in the same transaction as the change."""
+import datetime as dt
+
+from flask_login import current_user
+
+from .extensions import db
+from .models import AuditEvent, SubAction, utcnow
+
+
+def snapshot(sub_action: SubAction) -> dict:
+    """The fields of a sub-action that a change can touch, as JSON-safe values."""
+    return {
+        "state": sub_action.state,
+        "current_due_on": _iso(sub_action.current_due_on),
+        "accepted_on": _iso(sub_action.accepted_on),
+        "version": sub_action.version,
+    }
+
+
+def record(action, obj, *, before=None, after=None, sub_action=None, actor=None, at=None):
+    """Add an audit event for `obj` to the session; the caller commits it with the change."""
+    if obj is not None and getattr(obj, "id", 0) is None:
+        db.session.flush()  # the event names the object by id
+    if actor is None and current_user and current_user.is_authenticated:
+        actor = current_user
+    event = AuditEvent(
+        at=at or utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=getattr(obj, "id", None),
+        sub_action_id=sub_action.id if sub_action is not None else None,
+        organisation_id=sub_action.owner_id if sub_action is not None else None,
+        before=_clean(before),
+        after=_clean(after),
+    )
+    db.session.add(event)
+    return event
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _clean(data):
+    if data is None:
+        return None
+    return {k: (_iso(v) if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}

@@ -1,0 +1,83 @@
+"""Sign-in and sign-out (Flask-Login, Flask-WTF with CSRF, werkzeug password hashes)."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from . import access, htmx
+from .extensions import db, login_manager
+from .models import User, utcnow
+
+bp = Blueprint("auth", __name__)
+SIGN_IN_FAILED = "Enter a correct email address and password"
+# Checked against when the email is unknown, so that both failures take the same time.
+_DUMMY_HASH = "scrypt:32768:8:1$3pV3t1pPnhJ0Bq8y$" + "0" * 128
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address"), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=200)])
+
+
+def init_app(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if htmx.is_htmx():
+            return htmx.redirect_to_login()
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _safe_next(target):
+    """Only a path on this site; never an absolute or scheme-relative URL."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("plan.dashboard"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
+        from werkzeug.security import check_password_hash
+
+        ok = user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
+        if ok and user.active:
+            user.previous_seen_at, user.last_seen_at = user.last_seen_at, utcnow()
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("plan.dashboard"))
+        error = SIGN_IN_FAILED
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@access.signed_in()
+def logout():
+    logout_user()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,98 @@
+"""Command-line tools: `flask --app app demo | create-user | progress`."""
+import csv
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from . import dates, demo, progress
+from .extensions import db
+from .models import ROLES, Organisation, User
+from .web import current_review
+
+COLUMNS = ["Section", "Number of actions", "Number of sub-actions", "Green", "Grey (not yet due)", "Red"]
+
+
+def init_app(app):
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_user)
+    app.cli.add_command(progress_command)
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--force", is_flag=True, help="Wipe a database that has real (non-demo) accounts.")
+def demo_command(force):
+    """Load the Sefton demo, replacing what the database holds."""
+    try:
+        demo.load(force=force)
+    except demo.DemoRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Demo loaded. Sign in with any demo account, password {demo.PASSWORD}.")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice(ROLES), prompt=True)
+@click.option("--org", "org_code", default="", help="Organisation code (required for org users).")
+@click.password_option(help="Prompted for, never echoed.")
+def create_user(email, name, role, org_code, password):
+    """Add a user account."""
+    email = email.strip().lower()
+    if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
+        raise click.ClickException("An account with that email address already exists.")
+    org = None
+    if org_code:
+        org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+        if org is None:
+            raise click.ClickException(f"No organisation with code {org_code!r}.")
+    if role == "org" and org is None:
+        raise click.ClickException("An org user needs --org CODE.")
+    if len(password) < 12:
+        raise click.ClickException("Use a password of at least 12 characters.")
+    user = User(email=email, name=name.strip(), role=role, organisation=org)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} account {email}.")
+
+
+@click.command("progress")
+@with_appcontext
+@click.option("--as-at", "as_at", default=None, help="Date, e.g. 2019-04-01 or '4 July 2019'.")
+@click.option("--org", "org_code", default=None, help="Only this organisation's slice.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text")
+def progress_command(as_at, org_code, fmt):
+    """Print the progress table (derived from the sub-actions, never typed)."""
+    review = current_review()
+    if review is None:
+        raise click.ClickException("The database holds no review; run `flask --app app demo` first.")
+    try:
+        day = dates.parse(as_at) if as_at else dates.today()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-at") from None
+    org_id = None
+    if org_code:
+        org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+        if org is None:
+            raise click.BadParameter(f"no organisation with code {org_code!r}", param_hint="--org")
+        org_id = org.id
+    table = progress.by_section(review.id, day, org_id=org_id)
+    rows = [[r.label, r.actions, r.sub_actions, r.green, r.grey, r.red] for r in table.rows]
+    t = table.total
+    rows.append(["Total", t.actions, t.sub_actions, t.green, t.grey, t.red])
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        return
+    scope = f" for {org_code}" if org_code else ""
+    fixed = " (fixed business date)" if current_app.config.get("SEFTON_TODAY") and not as_at else ""
+    click.echo(f"Progress{scope} as at {dates.format_date(day)}{fixed}")
+    widths = [max(len(str(x)) for x in col) for col in zip(COLUMNS, *rows)]
+    for line in [COLUMNS, *rows]:
+        click.echo("  ".join(str(v).rjust(w) if i else str(v).ljust(w) for i, (v, w) in enumerate(zip(line, widths))))

@@ -1,0 +1,39 @@
+"""The htmx protocol in one place (STYLE.md habit 5).
+
+- is_htmx(): the request came from htmx (HX-Request header).
+- Every response varies on HX-Request, since the same URL answers a page or a fragment.
+- An htmx request whose session has expired gets HX-Redirect to sign-in instead of a 302
+  (htmx would swap the sign-in page into the row).
+- Validation errors answer 422 with the form re-rendered; static/js/app.js tells htmx to swap 422.
+- Out-of-band swaps carry counters and the flash message alongside the row.
+"""
+from flask import make_response, render_template, request, url_for
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def init_app(app):
+    @app.after_request
+    def vary_on_hx_request(response):
+        response.vary.add("HX-Request")
+        return response
+
+
+def redirect_to_login():
+    """Response for an htmx request that needs a sign-in (expired session)."""
+    response = make_response("", 401)
+    response.headers["HX-Redirect"] = url_for("auth.login", next=request.headers.get("HX-Current-URL", ""))
+    return response
+
+
+def fragment(template, status=200, oob=(), **context):
+    """Render a partial, followed by out-of-band partials (templates that carry hx-swap-oob)."""
+    parts = [render_template(template, **context)]
+    parts += [render_template(t, oob=True, **context) for t in oob]
+    return make_response("\n".join(parts), status)
+
+
+def no_change():
+    return make_response("", 204)

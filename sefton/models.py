@@ -1,0 +1,301 @@
+"""The data model of the whole product.
+
+Colours are never stored: a sub-action's status is derived (sefton.status) from its due dates and
+from the history of its evidence decisions. What is stored is the workflow state and that history.
+"""
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import event, orm
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+ROLES = ("org", "reviewer", "viewer", "admin")
+# Workflow states of a sub-action (shown beside the colour, never instead of it).
+OPEN, SUBMITTED, RETURNED, ACCEPTED = "open", "submitted", "returned", "accepted"
+STATES = (OPEN, SUBMITTED, RETURNED, ACCEPTED)
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+recommendation_owners = db.Table(
+    "recommendation_owners",
+    db.Column("recommendation_id", db.ForeignKey("recommendations.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("organisation_id", db.ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(db.String(40), unique=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    short_name: Mapped[str] = mapped_column(db.String(40))
+
+    def __repr__(self):
+        return f"<Organisation {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(db.String(254), unique=True)
+    name: Mapped[str] = mapped_column(db.String(200))
+    password_hash: Mapped[str] = mapped_column(db.String(256))
+    role: Mapped[str] = mapped_column(db.String(20))
+    organisation_id: Mapped[int | None] = mapped_column(db.ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime | None]
+    previous_seen_at: Mapped[dt.datetime | None]  # start of the visit before this one: "since your last visit"
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    __table_args__ = (db.CheckConstraint(f"role IN {ROLES}", name="role"),)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role}>"
+
+
+class Review(db.Model):
+    """An inspection whose recommendations the plan answers (the 2018 Sefton CLAS review)."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(db.String(300))
+    body: Mapped[str] = mapped_column(db.String(200))  # the inspecting body
+    area: Mapped[str] = mapped_column(db.String(100))
+    on_site_from: Mapped[dt.date]
+    on_site_to: Mapped[dt.date]
+    published_on: Mapped[dt.date]
+    plan_due_on: Mapped[dt.date]
+    summary: Mapped[str] = mapped_column(db.Text, default="")
+
+    sections: Mapped[list["Section"]] = relationship(back_populates="review", order_by="Section.number")
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(db.ForeignKey("reviews.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(db.Text)
+
+    review: Mapped[Review] = relationship(back_populates="sections")
+    recommendations: Mapped[list["Recommendation"]] = relationship(
+        back_populates="section", order_by="Recommendation.position"
+    )
+    __table_args__ = (db.UniqueConstraint("review_id", "number", name="review_number"),)
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(db.ForeignKey("sections.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(db.Text)
+    phc_flag: Mapped[bool] = mapped_column(default=False)  # for the attention of Public Health Commissioners
+
+    section: Mapped[Section] = relationship(back_populates="recommendations")
+    owners: Mapped[list[Organisation]] = relationship(
+        secondary=recommendation_owners, order_by=Organisation.id
+    )
+    sub_actions: Mapped[list["SubAction"]] = relationship(
+        back_populates="recommendation", order_by="SubAction.position"
+    )
+    __table_args__ = (db.UniqueConstraint("section_id", "position", name="section_position"),)
+
+    @property
+    def ref(self):
+        return f"{self.section.number}.{self.position}"
+
+
+class SubAction(db.Model):
+    __tablename__ = "sub_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(db.ForeignKey("recommendations.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(db.ForeignKey("organisations.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(db.Text)
+    lead_name: Mapped[str] = mapped_column(db.String(200))
+    original_due_on: Mapped[dt.date]
+    current_due_on: Mapped[dt.date]  # = original unless a reviewer accepted a revised date
+    state: Mapped[str] = mapped_column(db.String(20), default=OPEN)
+    accepted_on: Mapped[dt.date | None]  # business date the current evidence was accepted
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="sub_actions")
+    owner: Mapped[Organisation] = relationship()
+    notes: Mapped[list["ProgressNote"]] = relationship(
+        back_populates="sub_action", order_by="desc(ProgressNote.id)"
+    )
+    submissions: Mapped[list["EvidenceSubmission"]] = relationship(
+        back_populates="sub_action", order_by="EvidenceSubmission.id"
+    )
+    date_requests: Mapped[list["DueDateRequest"]] = relationship(
+        back_populates="sub_action", order_by="DueDateRequest.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        db.UniqueConstraint("recommendation_id", "position", name="recommendation_position"),
+        db.CheckConstraint(f"state IN {STATES}", name="state"),
+    )
+
+    @property
+    def ref(self):
+        rec = self.recommendation
+        return f"{rec.section.number}.{rec.position}.{self.position}"
+
+    @property
+    def revised(self):
+        return self.current_due_on != self.original_due_on
+
+
+class ProgressNote(db.Model):
+    __tablename__ = "progress_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sub_action_id: Mapped[int] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
+    noted_on: Mapped[dt.date]
+    body: Mapped[str] = mapped_column(db.Text)
+    author_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    sub_action: Mapped[SubAction] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+
+
+class EvidenceSubmission(db.Model):
+    """One submission of evidence to close a sub-action, and the reviewer's decision on it."""
+
+    __tablename__ = "evidence_submissions"
+    PENDING, WITHDRAWN, ACCEPTED, RETURNED = "pending", "withdrawn", "accepted", "returned"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sub_action_id: Mapped[int] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
+    description: Mapped[str] = mapped_column(db.Text)
+    status: Mapped[str] = mapped_column(db.String(20), default=PENDING)
+    submitted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_on: Mapped[dt.date]
+    decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+    decided_on: Mapped[dt.date | None]  # for an accepted one: the date it turned Green
+    decision_comment: Mapped[str | None] = mapped_column(db.Text)
+    fingerprint: Mapped[str | None] = mapped_column(db.String(64))  # sha256 of the files at decision
+    invalidated_on: Mapped[dt.date | None]  # acceptance lapsed (evidence changed after acceptance)
+
+    sub_action: Mapped[SubAction] = relationship(back_populates="submissions")
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    files: Mapped[list["EvidenceFile"]] = relationship(back_populates="submission", order_by="EvidenceFile.id")
+
+    __table_args__ = (
+        db.CheckConstraint("status IN ('pending', 'withdrawn', 'accepted', 'returned')", name="status"),
+        db.Index("ix_evidence_submissions_status_submitted_at", "status", "submitted_at"),
+    )
+
+
+class EvidenceFile(db.Model):
+    """An uploaded file. The bytes live in the database row (see README: why)."""
+
+    __tablename__ = "evidence_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(db.ForeignKey("evidence_submissions.id"), index=True)
+    original_name: Mapped[str] = mapped_column(db.String(255))  # for display only, never a path
+    content_type: Mapped[str] = mapped_column(db.String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(db.String(64))
+    data: Mapped[bytes] = mapped_column(db.LargeBinary, deferred=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[EvidenceSubmission] = relationship(back_populates="files")
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class DueDateRequest(db.Model):
+    __tablename__ = "due_date_requests"
+    PENDING, ACCEPTED, DECLINED, WITHDRAWN = "pending", "accepted", "declined", "withdrawn"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sub_action_id: Mapped[int] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
+    previous_due_on: Mapped[dt.date]
+    requested_due_on: Mapped[dt.date]
+    reason: Mapped[str] = mapped_column(db.Text)
+    status: Mapped[str] = mapped_column(db.String(20), default=PENDING)
+    requested_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None]
+    decided_on: Mapped[dt.date | None]  # for an accepted one: the date the new due date took effect
+    decision_comment: Mapped[str | None] = mapped_column(db.Text)
+
+    sub_action: Mapped[SubAction] = relationship(back_populates="date_requests")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        db.CheckConstraint("status IN ('pending', 'accepted', 'declined', 'withdrawn')", name="status"),
+    )
+
+
+class AuditEvent(db.Model):
+    """Append-only: who did what, when, with the state before and after. Never updated or deleted."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(db.String(60))
+    object_type: Mapped[str] = mapped_column(db.String(40))
+    object_id: Mapped[int | None]
+    sub_action_id: Mapped[int | None] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(db.ForeignKey("organisations.id"))
+    before: Mapped[dict | None] = mapped_column(db.JSON)
+    after: Mapped[dict | None] = mapped_column(db.JSON)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class CqcSubmission(db.Model):
+    """The plan as sent to CQC: PDF and figures frozen at the moment of submission."""
+
+    __tablename__ = "cqc_submissions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(db.ForeignKey("reviews.id"), index=True)
+    as_at: Mapped[dt.date]
+    submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(db.Text, default="")
+    figures: Mapped[dict] = mapped_column(db.JSON)
+    pdf: Mapped[bytes] = mapped_column(db.LargeBinary, deferred=True)
+    pdf_sha256: Mapped[str] = mapped_column(db.String(64))
+
+    submitted_by: Mapped[User | None] = relationship()
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+@event.listens_for(orm.Session, "before_flush")
+def _append_only(session, flush_context, instances):
+    """Audit events and CQC submissions are written once and never changed."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, (AuditEvent, CqcSubmission)) and (obj in session.deleted or session.is_modified(obj)):
+            raise ImmutableError(f"{type(obj).__name__} records cannot be changed or deleted")

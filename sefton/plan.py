@@ -1,0 +1,67 @@
+"""The plan as everyone reads it: dashboard, sections, recommendations, sub-actions."""
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from . import access, dates, progress, queries, status
+from .models import Recommendation, SubAction
+from .web import current_review
+
+bp = Blueprint("plan", __name__)
+
+
+def as_at_from_request():
+    """?as_at=... (read as people write dates) or the business date; a bad date is a 400 page."""
+    raw = request.args.get("as_at", "").strip()
+    if not raw:
+        return dates.today(), None
+    try:
+        return dates.parse(raw), None
+    except ValueError as exc:
+        return dates.today(), str(exc)
+
+
+@bp.get("/")
+@access.signed_in()
+def dashboard():
+    review = current_review()
+    if review is None:
+        abort(404)
+    as_at, date_error = as_at_from_request()
+    own = None
+    if not access.sees_all(current_user):
+        own = progress.by_section(review.id, as_at, org_id=current_user.organisation_id)
+    overall = progress.by_section(review.id, as_at) if access.sees_all(current_user) else None
+    by_org = progress.by_organisation(review.id, as_at) if access.sees_all(current_user) else None
+    sections = list(queries.db.session.scalars(access.sections(current_user, review.id)))
+    return render_template("plan/dashboard.html", review=review, as_at=as_at, date_error=date_error,
+                           overall=overall, own=own, by_org=by_org, sections=sections)
+
+
+@bp.get("/sections/<int:section_id>")
+@access.signed_in()
+def section(section_id):
+    sec = access.get_section(current_user, section_id)
+    as_at, date_error = as_at_from_request()
+    recs = queries.recommendations_in(current_user, Recommendation.section_id == sec.id)
+    rows = queries.sub_action_rows(current_user, Recommendation.section_id == sec.id, as_at=as_at)
+    groups = queries.group_by_recommendation(recs, rows)
+    return render_template("plan/section.html", section=sec, groups=groups, as_at=as_at,
+                           date_error=date_error, combine=status.combine)
+
+
+@bp.get("/recommendations/<int:rec_id>")
+@access.signed_in()
+def recommendation(rec_id):
+    rec = access.get_recommendation(current_user, rec_id)
+    as_at, date_error = as_at_from_request()
+    rows = queries.sub_action_rows(current_user, SubAction.recommendation_id == rec.id, as_at=as_at)
+    return render_template("plan/recommendation.html", rec=rec, rows=rows, as_at=as_at, date_error=date_error,
+                           colour=status.combine(r.colour for r in rows))
+
+
+@bp.get("/sub-actions/<int:sub_action_id>")
+@access.signed_in()
+def sub_action(sub_action_id):
+    sa = access.get_sub_action(current_user, sub_action_id)
+    rows = queries.sub_action_rows(current_user, SubAction.id == sa.id)
+    return render_template("plan/sub_action.html", row=rows[0], sa=sa)

@@ -1,0 +1,172 @@
+"""Progress counts, computed in SQL with GROUP BY from the recorded history.
+
+status_column() is sefton.status.History.status() written as a SQL CASE, so that lists and counts
+never load every row into Python; tests/test_status.py checks that both give the same colours.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from .extensions import db
+from .models import (
+    DueDateRequest,
+    EvidenceSubmission,
+    Organisation,
+    Recommendation,
+    Section,
+    SubAction,
+    recommendation_owners,
+)
+from .status import GREEN, GREY, RED
+
+
+def accepted_clause(as_at: dt.date):
+    s = EvidenceSubmission
+    return (
+        select(s.id)
+        .where(
+            s.sub_action_id == SubAction.id,
+            s.status == s.ACCEPTED,
+            s.decided_on <= as_at,
+            or_(s.invalidated_on.is_(None), s.invalidated_on > as_at),
+        )
+        .exists()
+    )
+
+
+def due_on_column(as_at: dt.date):
+    r = DueDateRequest
+    latest = (
+        select(r.requested_due_on)
+        .where(r.sub_action_id == SubAction.id, r.status == r.ACCEPTED, r.decided_on <= as_at)
+        .order_by(r.decided_on.desc(), r.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, SubAction.original_due_on)
+
+
+def status_column(as_at: dt.date):
+    """The colour of SubAction as at `as_at`, as a SQL expression."""
+    return case(
+        (accepted_clause(as_at), literal(GREEN)),
+        (due_on_column(as_at) < as_at, literal(RED)),
+        else_=literal(GREY),
+    )
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    actions: int = 0
+    sub_actions: int = 0
+    counts: dict = field(default_factory=lambda: {GREEN: 0, GREY: 0, RED: 0})
+
+    @property
+    def green(self):
+        return self.counts[GREEN]
+
+    @property
+    def grey(self):
+        return self.counts[GREY]
+
+    @property
+    def red(self):
+        return self.counts[RED]
+
+    def add(self, other):
+        self.actions += other.actions
+        self.sub_actions += other.sub_actions
+        for colour in self.counts:
+            self.counts[colour] += other.counts[colour]
+
+    def as_dict(self):
+        return {"key": self.key, "label": self.label, "actions": self.actions,
+                "sub_actions": self.sub_actions, "green": self.green, "grey": self.grey, "red": self.red}
+
+
+@dataclass
+class Table:
+    rows: list
+    total: Row
+
+    def as_dict(self):
+        return {"rows": [r.as_dict() for r in self.rows], "total": self.total.as_dict()}
+
+
+def _total(rows):
+    total = Row("total", "Total")
+    for row in rows:
+        total.add(row)
+    return Table(rows, total)
+
+
+def by_section(review_id: int, as_at: dt.date, org_id: int | None = None) -> Table:
+    """The deck's progress table: one row per section. With org_id, that organisation's slice:
+    the recommendations assigned to it and the sub-actions it owns, sections it has a part in."""
+    sections = db.session.execute(
+        select(Section.id, Section.number).where(Section.review_id == review_id).order_by(Section.number)
+    ).all()
+    rows = {sid: Row(str(number), str(number)) for sid, number in sections}
+
+    recs = select(Recommendation.section_id, func.count(func.distinct(Recommendation.id)))
+    if org_id is not None:
+        recs = recs.join(recommendation_owners).where(recommendation_owners.c.organisation_id == org_id)
+    recs = recs.join(Section).where(Section.review_id == review_id).group_by(Recommendation.section_id)
+    for sid, n in db.session.execute(recs):
+        rows[sid].actions = n
+
+    colour = status_column(as_at).label("colour")
+    subs = (
+        select(Recommendation.section_id, colour, func.count(SubAction.id))
+        .join(Recommendation, SubAction.recommendation_id == Recommendation.id)
+        .join(Section)
+        .where(Section.review_id == review_id)
+    )
+    if org_id is not None:
+        subs = subs.where(SubAction.owner_id == org_id)
+    subs = subs.group_by(Recommendation.section_id, colour)
+    for sid, col, n in db.session.execute(subs):
+        rows[sid].counts[col] += n
+        rows[sid].sub_actions += n
+
+    kept = [r for r in rows.values() if org_id is None or r.actions or r.sub_actions]
+    return _total(kept)
+
+
+def by_organisation(review_id: int, as_at: dt.date) -> Table:
+    """One row per organisation: recommendations assigned to it, sub-actions it owns."""
+    orgs = db.session.execute(select(Organisation.id, Organisation.code, Organisation.name).order_by(Organisation.id)).all()
+    rows = {oid: Row(code, name) for oid, code, name in orgs}
+
+    recs = (
+        select(recommendation_owners.c.organisation_id, func.count(func.distinct(Recommendation.id)))
+        .join(Recommendation, Recommendation.id == recommendation_owners.c.recommendation_id)
+        .join(Section)
+        .where(Section.review_id == review_id)
+        .group_by(recommendation_owners.c.organisation_id)
+    )
+    for oid, n in db.session.execute(recs):
+        rows[oid].actions = n
+
+    colour = status_column(as_at).label("colour")
+    subs = (
+        select(SubAction.owner_id, colour, func.count(SubAction.id))
+        .join(Recommendation, SubAction.recommendation_id == Recommendation.id)
+        .join(Section)
+        .where(Section.review_id == review_id)
+        .group_by(SubAction.owner_id, colour)
+    )
+    for oid, col, n in db.session.execute(subs):
+        rows[oid].counts[col] += n
+        rows[oid].sub_actions += n
+
+    kept = [r for r in rows.values() if r.actions or r.sub_actions]
+    # Recommendations shared by several organisations count once in the total, not once per owner.
+    table = _total(kept)
+    table.total.actions = db.session.scalar(
+        select(func.count(Recommendation.id)).join(Section).where(Section.review_id == review_id)
+    )
+    return table

@@ -1,0 +1,70 @@
+"""Loading plan objects for pages, in a fixed number of queries whatever the plan's size.
+
+Every query starts from sefton.access, so scoping is never forgotten.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from . import access, dates
+from .extensions import db
+from .models import DueDateRequest, Recommendation, SubAction
+from .progress import status_column
+
+
+@dataclass
+class SubActionRow:
+    """A sub-action as a page shows it: its colour as at a date and its open requests."""
+
+    sub_action: SubAction
+    colour: str
+    pending_request: DueDateRequest | None = None
+
+    @property
+    def id(self):
+        return self.sub_action.id
+
+
+def sub_action_rows(user, *conditions, as_at=None, order=None):
+    """Visible sub-actions matching `conditions`, with colour and pending date request (2 queries)."""
+    as_at = as_at or dates.today()
+    query = (
+        access.sub_actions(user)
+        .add_columns(status_column(as_at).label("colour"))
+        .options(joinedload(SubAction.owner), joinedload(SubAction.recommendation).joinedload(Recommendation.section))
+        .where(*conditions)
+        .order_by(*(order or (Recommendation.section_id, Recommendation.position, SubAction.position)))
+    )
+    rows = [SubActionRow(sa, colour) for sa, colour in db.session.execute(query).unique()]
+    if rows:
+        pending = db.session.scalars(
+            select(DueDateRequest).where(
+                DueDateRequest.sub_action_id.in_([r.id for r in rows]),
+                DueDateRequest.status == DueDateRequest.PENDING,
+            )
+        )
+        by_sa = {r.sub_action_id: r for r in pending}
+        for row in rows:
+            row.pending_request = by_sa.get(row.id)
+    return rows
+
+
+def recommendations_in(user, *conditions):
+    """Visible recommendations with their owners (2 queries)."""
+    query = (
+        access.recommendations(user)
+        .options(selectinload(Recommendation.owners), joinedload(Recommendation.section))
+        .where(*conditions)
+        .order_by(Recommendation.section_id, Recommendation.position)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def group_by_recommendation(recs, rows):
+    """[(recommendation, [rows])] in plan order."""
+    grouped = {rec.id: (rec, []) for rec in recs}
+    for row in rows:
+        if row.sub_action.recommendation_id in grouped:
+            grouped[row.sub_action.recommendation_id][1].append(row)
+    return list(grouped.values())

@@ -1,0 +1,254 @@
+"""The workflow of a sub-action: what may happen, in which state, by whom; each change audited.
+
+The state machine (TRANSITIONS, next_state) is pure. The service functions below apply a change to
+the session together with its audit event; the caller commits (one transaction) or rolls back.
+A change carries the version of the row the user saw; a different current version means the page
+was stale and nothing is changed (optimistic locking, see SubAction.version).
+"""
+import hashlib
+
+from . import access, audit, dates
+from .extensions import db
+from .models import (
+    ACCEPTED,
+    OPEN,
+    RETURNED,
+    SUBMITTED,
+    DueDateRequest,
+    EvidenceFile,
+    EvidenceSubmission,
+    ProgressNote,
+    utcnow,
+)
+
+# action -> (states it may start from, state it leads to; None = unchanged)
+TRANSITIONS = {
+    "note": ({OPEN, SUBMITTED, RETURNED, ACCEPTED}, None),
+    "submit": ({OPEN, RETURNED, ACCEPTED}, SUBMITTED),
+    "withdraw": ({SUBMITTED}, OPEN),
+    "accept": ({SUBMITTED}, ACCEPTED),
+    "return": ({SUBMITTED}, RETURNED),
+    "request_date": ({OPEN, SUBMITTED, RETURNED}, None),
+    "decide_date": ({OPEN, SUBMITTED, RETURNED, ACCEPTED}, None),
+}
+
+REFUSALS = {
+    "submit": "Evidence is already awaiting review. Withdraw it first to change it.",
+    "withdraw": "There is no submission awaiting review to withdraw.",
+    "accept": "This sub-action has no evidence awaiting review.",
+    "return": "This sub-action has no evidence awaiting review.",
+    "request_date": "A completed sub-action needs no new due date.",
+}
+
+
+class WorkflowError(ValueError):
+    """A change that the rules refuse; the message is fit to show the user."""
+
+
+class StaleError(WorkflowError):
+    """The page was out of date: someone else changed the sub-action meanwhile."""
+
+
+def allowed(action: str, state: str) -> bool:
+    starts, _ = TRANSITIONS[action]
+    return state in starts
+
+
+def next_state(action: str, state: str) -> str:
+    """The state after `action`, or WorkflowError when it is not allowed from `state`."""
+    starts, target = TRANSITIONS[action]
+    if state not in starts:
+        raise WorkflowError(REFUSALS.get(action, "That change is not possible now."))
+    return target or state
+
+
+def fingerprint(files) -> str:
+    """sha256 over the files' own sha256s, in upload order: what a decision was made on."""
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f"{f.sha256}:{f.size}:{f.original_name}\n".encode())
+    return digest.hexdigest()
+
+
+def pending_submission(sub_action):
+    return next((s for s in reversed(sub_action.submissions) if s.status == EvidenceSubmission.PENDING), None)
+
+
+def last_decided_submission(sub_action):
+    return next((s for s in reversed(sub_action.submissions)
+                 if s.status in (EvidenceSubmission.ACCEPTED, EvidenceSubmission.RETURNED)), None)
+
+
+def pending_date_request(sub_action):
+    return next((r for r in reversed(sub_action.date_requests) if r.status == DueDateRequest.PENDING), None)
+
+
+def _check_version(sub_action, version):
+    if version is not None and int(version) != sub_action.version:
+        raise StaleError("Someone else changed this sub-action while you had it open. "
+                         "Nothing was saved; its current state is shown.")
+
+
+def _change(sub_action, version, action):
+    _check_version(sub_action, version)
+    before = audit.snapshot(sub_action)
+    target = next_state(action, sub_action.state)
+    return before, target
+
+
+def _touch(sub_action):
+    sub_action.updated_at = utcnow()  # every change bumps the version (optimistic locking)
+
+
+def _require_member(user, sub_action):
+    if not access.can_change(user, sub_action):
+        raise WorkflowError("Only the organisation that owns this sub-action can change it.")
+
+
+# --- organisation users ---------------------------------------------------------------------
+
+def add_note(user, sub_action, body, *, version):
+    _require_member(user, sub_action)
+    body = (body or "").strip()
+    if not body:
+        raise WorkflowError("Enter the progress note")
+    before, _ = _change(sub_action, version, "note")
+    note = ProgressNote(sub_action=sub_action, body=body, noted_on=dates.today(), author_id=user.id)
+    db.session.add(note)
+    _touch(sub_action)
+    db.session.flush()
+    audit.record("note.added", note, sub_action=sub_action, actor=user, before=before,
+                 after={**audit.snapshot(sub_action), "note_id": note.id, "noted_on": note.noted_on})
+    return note
+
+
+def submit_evidence(user, sub_action, description, files, *, version):
+    """files: checked uploads (sefton.evidence.Checked). Evidence added after acceptance makes
+    the acceptance lapse from today: the sub-action stops being Green and awaits review again."""
+    _require_member(user, sub_action)
+    description = (description or "").strip()
+    if not description:
+        raise WorkflowError("Describe what the evidence shows")
+    if not files:
+        raise WorkflowError("Choose at least one file to upload")
+    before, target = _change(sub_action, version, "submit")
+    today = dates.today()
+    lapsed = None
+    if sub_action.state == ACCEPTED:
+        lapsed = last_decided_submission(sub_action)
+        if lapsed is not None and lapsed.status == EvidenceSubmission.ACCEPTED and lapsed.invalidated_on is None:
+            lapsed.invalidated_on = today
+        sub_action.accepted_on = None
+    submission = EvidenceSubmission(sub_action=sub_action, description=description,
+                                    submitted_by_id=user.id, submitted_on=today)
+    for checked in files:
+        submission.files.append(EvidenceFile(
+            original_name=checked.name, content_type=checked.content_type, size=len(checked.data),
+            sha256=checked.sha256, data=checked.data, uploaded_by_id=user.id))
+    db.session.add(submission)
+    sub_action.state = target
+    _touch(sub_action)
+    db.session.flush()
+    after = {**audit.snapshot(sub_action), "submission_id": submission.id,
+             "files": [f.original_name for f in submission.files]}
+    if lapsed is not None:
+        after["lapsed_submission_id"] = lapsed.id
+    audit.record("evidence.submitted", submission, sub_action=sub_action, actor=user, before=before, after=after)
+    return submission
+
+
+def withdraw_submission(user, sub_action, *, version):
+    _require_member(user, sub_action)
+    before, target = _change(sub_action, version, "withdraw")
+    submission = pending_submission(sub_action)
+    submission.status = EvidenceSubmission.WITHDRAWN
+    sub_action.state = target
+    _touch(sub_action)
+    db.session.flush()
+    audit.record("evidence.withdrawn", submission, sub_action=sub_action, actor=user, before=before,
+                 after={**audit.snapshot(sub_action), "submission_id": submission.id})
+    return submission
+
+
+def request_due_date(user, sub_action, new_due_on, reason, *, version):
+    _require_member(user, sub_action)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("Give a reason for the new due date")
+    if pending_date_request(sub_action) is not None:
+        raise WorkflowError("A new due date has already been requested and is awaiting a decision.")
+    if new_due_on == sub_action.current_due_on:
+        raise WorkflowError("The new due date must differ from the current one")
+    if new_due_on < dates.today():
+        raise WorkflowError("The new due date must be today or later")
+    before, _ = _change(sub_action, version, "request_date")
+    req = DueDateRequest(sub_action=sub_action, previous_due_on=sub_action.current_due_on,
+                         requested_due_on=new_due_on, reason=reason, requested_by_id=user.id)
+    db.session.add(req)
+    _touch(sub_action)
+    db.session.flush()
+    audit.record("due_date.requested", req, sub_action=sub_action, actor=user, before=before,
+                 after={**audit.snapshot(sub_action), "requested_due_on": new_due_on})
+    return req
+
+
+# --- reviewers ------------------------------------------------------------------------------
+
+def accept_submission(user, submission, comment="", *, version):
+    return _decide(user, submission, "accept", comment, version)
+
+
+def return_submission(user, submission, reason, *, version):
+    if not (reason or "").strip():
+        raise WorkflowError("Give the reason for returning the evidence")
+    return _decide(user, submission, "return", reason, version)
+
+
+def _decide(user, submission, action, comment, version):
+    sub_action = submission.sub_action
+    if user.role != access.REVIEWER:
+        raise WorkflowError("Only a reviewer can decide on evidence.")
+    if not access.can_decide(user, submission):
+        raise WorkflowError("You submitted this evidence, so another reviewer must decide on it.")
+    if submission.status != EvidenceSubmission.PENDING:
+        raise WorkflowError("This submission has already been decided or withdrawn.")
+    before, target = _change(sub_action, version, action)
+    today = dates.today()
+    submission.status = EvidenceSubmission.ACCEPTED if action == "accept" else EvidenceSubmission.RETURNED
+    submission.decided_by_id, submission.decided_at, submission.decided_on = user.id, utcnow(), today
+    submission.decision_comment = (comment or "").strip() or None
+    submission.fingerprint = fingerprint(submission.files)
+    sub_action.state = target
+    sub_action.accepted_on = today if action == "accept" else None
+    _touch(sub_action)
+    db.session.flush()
+    audit.record(f"evidence.{'accepted' if action == 'accept' else 'returned'}", submission,
+                 sub_action=sub_action, actor=user, before=before,
+                 after={**audit.snapshot(sub_action), "submission_id": submission.id,
+                        "comment": submission.decision_comment, "fingerprint": submission.fingerprint})
+    return submission
+
+
+def decide_due_date(user, request, accept: bool, comment="", *, version):
+    sub_action = request.sub_action
+    if user.role != access.REVIEWER:
+        raise WorkflowError("Only a reviewer can decide on a due date request.")
+    if not access.can_decide_date(user, request):
+        raise WorkflowError("You made this request, so another reviewer must decide on it.")
+    if request.status != DueDateRequest.PENDING:
+        raise WorkflowError("This request has already been decided or withdrawn.")
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise WorkflowError("Give the reason for declining the request")
+    before, _ = _change(sub_action, version, "decide_date")
+    request.status = DueDateRequest.ACCEPTED if accept else DueDateRequest.DECLINED
+    request.decided_by_id, request.decided_at, request.decided_on = user.id, utcnow(), dates.today()
+    request.decision_comment = comment or None
+    if accept:
+        sub_action.current_due_on = request.requested_due_on
+    _touch(sub_action)
+    db.session.flush()
+    audit.record(f"due_date.{'accepted' if accept else 'declined'}", request, sub_action=sub_action, actor=user,
+                 before=before, after={**audit.snapshot(sub_action), "request_id": request.id,
+                                       "comment": request.decision_comment})
+    return request

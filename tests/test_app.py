@@ -1,0 +1,81 @@
+"""Configuration, health check, CLI and the schema the migrations build."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+
+from sefton import config, create_app
+from sefton.extensions import db
+
+
+def test_healthz(demo_client):
+    response = demo_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_refuses_to_start_without_a_secret_key_outside_the_demo(monkeypatch, tmp_path):
+    for key in ("SEFTON_SECRET_KEY", "SEFTON_DEMO", "FLASK_DEBUG"):
+        monkeypatch.delenv(key, raising=False)
+    app = Flask("x", instance_path=str(tmp_path))
+    with pytest.raises(config.ConfigError, match="SEFTON_SECRET_KEY"):
+        config.load(app)
+
+
+def test_environment_settings_are_read(monkeypatch, tmp_path):
+    monkeypatch.setenv("SEFTON_SECRET_KEY", "s3cret")
+    monkeypatch.setenv("SEFTON_TODAY", "2019-05-02")
+    monkeypatch.setenv("SEFTON_MAX_UPLOAD_MB", "5")
+    app = Flask("x", instance_path=str(tmp_path))
+    config.load(app)
+    assert app.config["SECRET_KEY"] == "s3cret"
+    assert str(app.config["SEFTON_TODAY"]) == "2019-05-02"
+    assert app.config["SEFTON_MAX_UPLOAD_MB"] == 5
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+
+
+def test_bad_business_date_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("SEFTON_SECRET_KEY", "s3cret")
+    monkeypatch.setenv("SEFTON_TODAY", "4 July")
+    with pytest.raises(config.ConfigError, match="SEFTON_TODAY"):
+        config.load(Flask("x", instance_path=str(tmp_path)))
+
+
+def test_migrations_give_the_schema_the_models_declare(demo_app):
+    """The demo database was built by `flask db upgrade`; nothing differs from the models."""
+    with demo_app.app_context():
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+    assert diff == []
+
+
+def test_demo_command_refuses_a_real_database(app, runner):
+    from sefton.models import User
+
+    user = User(email="lead@example.nhs.uk", name="Real", role="admin")
+    user.set_password("a-long-password")
+    db.session.add(user)
+    db.session.commit()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0 and "--force" in result.output
+    result = runner.invoke(args=["demo", "--force"])
+    assert result.exit_code == 0, result.output
+
+
+def test_create_user_prompts_for_the_password(app, runner):
+    result = runner.invoke(args=["create-user", "--email", "New.Lead@Example.nhs.uk", "--name", "New lead",
+                                 "--role", "org", "--org", "lwh"], input="correct-horse-battery\ncorrect-horse-battery\n")
+    assert result.exit_code == 0, result.output
+    assert "correct-horse" not in result.output
+    from sefton.models import User
+
+    user = db.session.scalar(db.select(User).where(User.email == "new.lead@example.nhs.uk"))
+    assert user.check_password("correct-horse-battery") and user.organisation.code == "lwh"
+    again = runner.invoke(args=["create-user", "--email", "new.lead@example.nhs.uk", "--name", "x", "--role", "viewer"],
+                          input="correct-horse-battery\ncorrect-horse-battery\n")
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_app_module_creates_the_app(monkeypatch):
+    assert callable(create_app)

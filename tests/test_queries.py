@@ -1,0 +1,58 @@
+"""Pages issue a fixed number of SQL queries, however many sub-actions the plan holds."""
+import contextlib
+import datetime as dt
+
+import pytest
+from sqlalchemy import event, select
+
+from sefton.extensions import db
+from sefton.models import EvidenceSubmission, Section, SubAction
+
+
+@contextlib.contextmanager
+def count_queries():
+    counter = {"n": 0}
+
+    def before(*args, **kwargs):
+        counter["n"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def multiply_sub_actions(factor):
+    """Add (factor - 1) copies of every sub-action, with a note, a submission and a file each."""
+    originals = db.session.scalars(select(SubAction)).all()
+    for sa in originals:
+        for k in range(1, factor):
+            copy = SubAction(recommendation_id=sa.recommendation_id, owner_id=sa.owner_id,
+                             position=sa.position + 100 * k, text=sa.text, lead_name=sa.lead_name,
+                             original_due_on=sa.original_due_on, current_due_on=sa.current_due_on, state="submitted")
+            copy.submissions.append(EvidenceSubmission(description="copy", submitted_on=dt.date(2019, 3, 1)))
+            db.session.add(copy)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("email", ["reviewer@demo.test", "ahch@demo.test"])
+def test_dashboard_and_section_queries_do_not_grow_with_the_plan(app, client, auth, email):
+    auth.login(email)
+    section_id = db.session.scalar(select(Section.id).where(Section.number == 12))
+    pages = ["/", f"/sections/{section_id}"]
+
+    def measure():
+        counts = []
+        for page in pages:
+            db.session.remove()  # tests share the app context with the client: start each page cold
+            with count_queries() as c:
+                assert client.get(page).status_code == 200
+            counts.append(c["n"])
+        return counts
+
+    before = measure()
+    multiply_sub_actions(5)
+    after = measure()
+    assert db.session.scalar(select(db.func.count(SubAction.id))) == 245 * 5
+    assert after == before

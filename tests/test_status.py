@@ -1,0 +1,89 @@
+"""The status rule (PRODUCT.md section 5) and its SQL twin."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from sefton import status
+from sefton.extensions import db
+from sefton.models import SubAction
+from sefton.progress import status_column
+from sefton.status import GREEN, GREY, RED, Acceptance, DueChange, History
+
+D = dt.date
+
+
+def test_due_today_is_grey_not_red():
+    assert status.status(D(2019, 4, 1), D(2019, 4, 1), accepted=False) == GREY
+
+
+def test_due_yesterday_is_red():
+    assert status.status(D(2019, 4, 2), D(2019, 4, 1), accepted=False) == RED
+
+
+def test_accepted_is_green_even_when_overdue():
+    assert status.status(D(2019, 5, 1), D(2019, 4, 1), accepted=True) == GREEN
+
+
+def test_accepted_on_the_due_date_is_green_that_day():
+    h = History(D(2019, 4, 1), acceptances=(Acceptance(D(2019, 4, 1)),))
+    assert h.status(D(2019, 4, 1)) == GREEN
+    assert h.status(D(2019, 3, 31)) == GREY
+
+
+def test_accepted_after_the_due_date_was_red_in_between():
+    h = History(D(2019, 3, 1), acceptances=(Acceptance(D(2019, 3, 10)),))
+    assert h.status(D(2019, 3, 1)) == GREY
+    assert h.status(D(2019, 3, 5)) == RED
+    assert h.status(D(2019, 3, 10)) == GREEN
+
+
+def test_as_at_before_acceptance_shows_the_old_colour():
+    h = History(D(2019, 6, 30), acceptances=(Acceptance(D(2019, 3, 20)),))
+    assert h.status(D(2019, 3, 19)) == GREY
+    assert h.status(D(2019, 3, 20)) == GREEN
+
+
+def test_revised_date_applies_from_the_day_it_was_accepted():
+    h = History(D(2019, 3, 1), due_changes=(DueChange(effective_on=D(2019, 3, 10), due_on=D(2019, 6, 28)),))
+    assert h.due_on(D(2019, 3, 5)) == D(2019, 3, 1)
+    assert h.status(D(2019, 3, 5)) == RED  # overdue before the new date was agreed
+    assert h.status(D(2019, 3, 10)) == GREY
+    assert h.status(D(2019, 6, 29)) == RED
+
+
+def test_latest_revision_wins():
+    h = History(D(2019, 3, 1), due_changes=(DueChange(D(2019, 2, 1), D(2019, 4, 1)),
+                                             DueChange(D(2019, 3, 15), D(2019, 9, 30))))
+    assert h.due_on(D(2019, 3, 1)) == D(2019, 4, 1)
+    assert h.due_on(D(2019, 4, 2)) == D(2019, 9, 30)
+
+
+def test_lapsed_acceptance_stops_being_green_from_that_date():
+    h = History(D(2019, 6, 30), acceptances=(Acceptance(D(2019, 3, 1), lapsed_on=D(2019, 4, 1)),))
+    assert h.status(D(2019, 3, 31)) == GREEN
+    assert h.status(D(2019, 4, 1)) == GREY
+
+
+@pytest.mark.parametrize("colours, expected", [
+    ([GREEN, GREEN], GREEN), ([GREEN, GREY], GREY), ([GREEN, RED, GREY], RED), ([], GREY), ([GREY], GREY),
+])
+def test_recommendation_colour(colours, expected):
+    assert status.combine(colours) == expected
+
+
+@pytest.mark.parametrize("day", [D(2019, 1, 20), D(2019, 2, 15), D(2019, 3, 1), D(2019, 3, 12), D(2019, 4, 1),
+                                 D(2019, 5, 1), D(2019, 7, 5), D(2020, 1, 1)])
+def test_sql_and_python_agree_on_every_demo_sub_action(demo_app, day):
+    with demo_app.app_context():
+        rows = db.session.execute(select(SubAction, status_column(day))).all()
+        assert len(rows) == 245
+        for sa, colour in rows:
+            history = History(
+                sa.original_due_on,
+                acceptances=tuple(Acceptance(s.decided_on, s.invalidated_on) for s in sa.submissions
+                                  if s.status == "accepted"),
+                due_changes=tuple(DueChange(r.decided_on, r.requested_due_on) for r in sa.date_requests
+                                  if r.status == "accepted"),
+            )
+            assert history.status(day) == colour, sa.ref
