@@ -1,5 +1,6 @@
 """Fixtures: the demo database built once per run (through the migrations), and a fresh copy of it
 for every test that writes. SEFTON_TEST_DATABASE_URL runs the same suite on PostgreSQL."""
+import contextvars
 import itertools
 import os
 import re
@@ -8,6 +9,8 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from sefton import create_app
@@ -100,8 +103,20 @@ def databases(tmp_path_factory):
         dbs.admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production: never inside the test's own app
+    context (Flask would reuse it, sharing `g`, the signed-in user and the database session)."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # the test's own objects see what the request wrote
+        return response
+
+
 def _make_app(url, **overrides):
     app = create_app({**_config(url), **overrides})
+    app.test_client_class = IsolatedClient
     return app
 
 

@@ -7,7 +7,7 @@ from sefton.auth import SIGN_IN_FAILED
 def test_sign_in_and_out(client, auth):
     response = auth.login("ahch@demo.test")
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    cookie = response.headers.get("Set-Cookie", "")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Alder Hey" in client.get("/").get_data(as_text=True)
     token = auth.token()
