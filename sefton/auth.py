@@ -1,15 +1,16 @@
 """Sign-in and sign-out (Flask-Login, Flask-WTF with CSRF, werkzeug password hashes)."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from . import access, htmx
-from .extensions import db, login_manager
+from .extensions import db, limiter, login_manager
 from .models import User, utcnow
 
 bp = Blueprint("auth", __name__)
@@ -52,8 +53,13 @@ def _safe_next(target):
     return target
 
 
+def _login_limit():
+    return current_app.config["SEFTON_LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("plan.dashboard"))
@@ -62,8 +68,6 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
-        from werkzeug.security import check_password_hash
-
         ok = user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
         if ok and user.active:
             user.previous_seen_at, user.last_seen_at = user.last_seen_at, utcnow()

@@ -23,7 +23,9 @@ DEFAULTS = {
     "SEFTON_MAX_UPLOAD_MB": 20,
     "SEFTON_SESSION_HOURS": 12,
     "SEFTON_TIMEZONE": "Europe/London",
-    "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
+    "SEFTON_SECURE_COOKIES": None,
+    "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",
+    "SEFTON_RATELIMIT_STORAGE_URI": "memory://",  # per process; e.g. redis://127.0.0.1:6379 for several  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
 }
 
 
@@ -77,6 +79,8 @@ def load(app, test_config=None):
     # Headroom over the per-file limit for several files plus the form fields in one request.
     cfg["MAX_CONTENT_LENGTH"] = mb * 1024 * 1024 * 5 + 1024 * 1024
     cfg["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
+    cfg["RATELIMIT_STORAGE_URI"] = cfg["SEFTON_RATELIMIT_STORAGE_URI"]
+    cfg["RATELIMIT_HEADERS_ENABLED"] = True
     cfg["WTF_CSRF_TIME_LIMIT"] = None  # pages stay open all day; the token lives as long as the session
     cfg["SESSION_COOKIE_HTTPONLY"] = True
     cfg["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -23,7 +23,8 @@ _counter = itertools.count()
 
 def _config(url):
     return {"TESTING": True, "SEFTON_DEMO": True, "SEFTON_TODAY": "2019-04-01", "SEFTON_DATABASE_URL": url,
-            "SEFTON_SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True, "SERVER_NAME": None}
+            "SEFTON_SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True, "SERVER_NAME": None,
+            "RATELIMIT_ENABLED": False}  # tests sign in hundreds of times; test_auth checks the limit
 
 
 def _build(url):

@@ -79,3 +79,28 @@ def test_create_user_prompts_for_the_password(app, runner):
 
 def test_app_module_creates_the_app(monkeypatch):
     assert callable(create_app)
+
+
+def test_audit_events_cannot_be_changed_or_deleted(app):
+    from sefton.models import AuditEvent, ImmutableError
+
+    event = db.session.scalars(db.select(AuditEvent)).first()
+    event.action = "tampered"
+    with pytest.raises(ImmutableError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.scalars(db.select(AuditEvent)).first())
+    with pytest.raises(ImmutableError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_demo_history_is_audited(demo_app):
+    from sefton.models import AuditEvent, EvidenceSubmission
+
+    with demo_app.app_context():
+        accepted = db.session.scalar(db.select(db.func.count()).select_from(EvidenceSubmission)
+                                     .where(EvidenceSubmission.status == "accepted"))
+        events = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
+                                   .where(AuditEvent.action == "evidence.accepted"))
+    assert accepted == events == 93

@@ -55,3 +55,21 @@ def test_inactive_user_cannot_sign_in(app, client, auth):
     user.active = False
     db.session.commit()
     assert auth.login("lwh@demo.test").status_code == 422
+
+
+def test_sign_in_attempts_are_rate_limited(databases):
+    from conftest import Auth, _make_app
+
+    url = databases.copy()
+    try:
+        app = _make_app(url, RATELIMIT_ENABLED=True, SEFTON_LOGIN_RATE_LIMIT="3 per minute")
+        client = app.test_client()
+        statuses = [Auth(client).login("ahch@demo.test", "wrong-password").status_code for _ in range(4)]
+        assert statuses == [422, 422, 422, 429]
+        assert "Too many attempts" in Auth(client).login("ahch@demo.test").get_data(as_text=True)
+    finally:
+        with app.app_context():
+            from sefton.extensions import db
+
+            db.engine.dispose()
+        databases.drop(url)
