@@ -20,18 +20,22 @@ ERROR_TEXT = {
 
 # (endpoint, label, roles): areas add their entry with add_nav(); the header shows those for the role.
 NAV = [("plan.dashboard", "Dashboard", access.EVERYONE)]
+NAV_WHEN = {}  # endpoint -> predicate(user): show the link only when it holds (e.g. has an organisation)
 
 
-def add_nav(endpoint, label, roles):
+def add_nav(endpoint, label, roles, when=None):
     if (endpoint, label, tuple(roles)) not in NAV:
         NAV.append((endpoint, label, tuple(roles)))
+    if when is not None:
+        NAV_WHEN[endpoint] = when
 
 
 def nav_links():
     if not current_user.is_authenticated:
         return []
     return [{"href": url_for(endpoint), "text": label, "current": request.endpoint == endpoint}
-            for endpoint, label, roles in NAV if current_user.role in roles]
+            for endpoint, label, roles in NAV
+            if current_user.role in roles and NAV_WHEN.get(endpoint, lambda user: True)(current_user)]
 
 
 def current_review():
@@ -48,6 +52,19 @@ def init_app(app):
     def page_globals():
         return {"business_date": dates.today(), "date_is_fixed": dates.is_fixed(), "is_htmx": htmx.is_htmx(),
                 "nav_links": nav_links()}
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Content-Security-Policy",
+                           "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'")
+        if current_user.is_authenticated and request.endpoint != "static":
+            # Pages hold safeguarding information: keep them out of shared caches and the back/forward cache.
+            headers.setdefault("Cache-Control", "no-store")
+        return response
 
     @app.get("/healthz")
     @access.public

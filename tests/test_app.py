@@ -104,3 +104,12 @@ def test_demo_history_is_audited(demo_app):
         events = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
                                    .where(AuditEvent.action == "evidence.accepted"))
     assert accepted == events == 93
+
+
+def test_signed_in_pages_are_not_cached_and_carry_security_headers(demo_client, demo_auth):
+    demo_auth.login("viewer@demo.test")
+    response = demo_client.get("/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
