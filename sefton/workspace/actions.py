@@ -1,0 +1,158 @@
+"""The changes an organisation makes to its sub-actions. Each route: load (through access), act
+(through workflow, one commit), answer: the row for htmx (with the counts, progress table and flash
+message out of band), or a redirect back for a plain form. Invalid input: 422 and the form again."""
+from flask import current_app, flash, g, redirect, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import access, dates, evidence, htmx, workflow
+from ..extensions import db
+from ..web import ERROR_TEXT, current_review
+from . import bp, rows
+from .views import workspace_return_to
+
+MEMBERS = (access.ORG, access.REVIEWER)
+STALE = workflow.StaleError("Someone else changed this sub-action while you had it open. "
+                            "Nothing was saved; its current state is shown.")
+# Messages of sefton.workflow that belong to one field of a form (the others are shown above the form).
+FIELD_OF = {
+    "Enter the progress note": "body",
+    "Describe what the evidence shows": "description",
+    "Choose at least one file to upload": "files",
+    "Give a reason for the new due date": "reason",
+    "The new due date must differ from the current one": "new_due_on",
+    "The new due date must be today or later": "new_due_on",
+}
+
+
+class Invalid(Exception):
+    """Input refused before it reaches the workflow (a date that is not a date, a refused file)."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+
+
+@bp.post("/sub-actions/<int:sub_action_id>/notes")
+@access.signed_in(*MEMBERS)
+def add_note(sub_action_id):
+    def apply(sa, version):
+        workflow.add_note(current_user, sa, request.form.get("body"), version=version)
+
+    return _act(sub_action_id, "note", apply, "Progress note added.")
+
+
+@bp.post("/sub-actions/<int:sub_action_id>/evidence")
+@access.signed_in(*MEMBERS)
+def submit_evidence(sub_action_id):
+    def apply(sa, version):
+        limit = int(current_app.config["SEFTON_MAX_UPLOAD_MB"]) * 1024 * 1024
+        try:
+            files = evidence.check_uploads(request.files.getlist("files"), limit)
+        except evidence.UploadError as exc:
+            raise Invalid("files", str(exc)) from None
+        workflow.submit_evidence(current_user, sa, request.form.get("description"), files, version=version)
+
+    return _act(sub_action_id, "evidence", apply, "Evidence submitted. It is now awaiting review.")
+
+
+@bp.post("/sub-actions/<int:sub_action_id>/withdraw")
+@access.signed_in(*MEMBERS)
+def withdraw_submission(sub_action_id):
+    def apply(sa, version):
+        workflow.withdraw_submission(current_user, sa, version=version)
+
+    return _act(sub_action_id, "withdraw", apply, "Submission withdrawn. You can submit evidence again.")
+
+
+@bp.post("/sub-actions/<int:sub_action_id>/date-request")
+@access.signed_in(*MEMBERS)
+def request_due_date(sub_action_id):
+    def apply(sa, version):
+        try:
+            new_due_on = dates.parse(request.form.get("new_due_on", ""))
+        except ValueError as exc:
+            raise Invalid("new_due_on", str(exc)) from None
+        workflow.request_due_date(current_user, sa, new_due_on, request.form.get("reason"), version=version)
+
+    return _act(sub_action_id, "date", apply, "New due date requested. A reviewer will decide on it.")
+
+
+# --- answers --------------------------------------------------------------------------------------
+
+def _act(sub_action_id, form, apply, success):
+    sa = access.get_sub_action(current_user, sub_action_id, for_change=True)
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        version = -1  # a form without the version it was made from cannot be trusted to be current
+    try:
+        apply(sa, version)
+        db.session.commit()
+    except (workflow.StaleError, StaleDataError):
+        db.session.rollback()
+        if htmx.is_htmx():
+            flash(str(STALE), "error")  # the plain page shows it in its error summary
+        return _answer(sub_action_id, 409, form=None, notice=str(STALE))
+    except Invalid as exc:
+        db.session.rollback()
+        return _answer(sub_action_id, 422, form=form, errors={exc.field: str(exc)})
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        field = FIELD_OF.get(str(exc))
+        if field:
+            return _answer(sub_action_id, 422, form=form, errors={field: str(exc)})
+        return _answer(sub_action_id, 422, form=form, notice=str(exc))
+    flash(success, "success")
+    if htmx.is_htmx():
+        return _answer(sub_action_id, 200)
+    back = workspace_return_to()
+    return redirect(back if "#" in back else f"{back}#subaction-{sub_action_id}")
+
+
+def _answer(sub_action_id, status, form=None, errors=None, notice=None):
+    """The row in its current state (with the form that failed open, and its errors)."""
+    row = rows.one(current_user, sub_action_id)
+    context = {"row": row, "open_form": form, "errors": errors or {}, "notice": notice,
+               "values": request.form if status == 422 else {}}
+    if htmx.is_htmx():
+        org, review = current_user.organisation, current_review()
+        context.update(rows.summary(review, org, dates.today()))
+        # A refusal is answered 422 for htmx (static/js/app.js swaps 422 and 409, not other errors).
+        return htmx.fragment("workspace/_row.html", 422 if status >= 400 and status != 409 else status,
+                             oob=("_flash.html", "workspace/_counts.html", "plan/_progress_table.html"),
+                             **context)
+    return render_template("workspace/refused.html", status=status, **context), status
+
+
+@bp.errorhandler(413)
+def upload_too_large(error):
+    """The whole request was over MAX_CONTENT_LENGTH: refused before anything was read or saved."""
+    mb = current_app.config["SEFTON_MAX_UPLOAD_MB"]
+    message = (f"The upload is too large. Each file can be up to {mb} MB, and all the files sent together "
+               f"up to {current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB. Choose smaller files "
+               "and try again.")
+    sub_action_id = (request.view_args or {}).get("sub_action_id")
+    g.upload_too_large = True
+    if request.endpoint != "workspace.submit_evidence" or not current_user.is_authenticated:
+        return _error(413, ERROR_TEXT[413][0], message)
+    access.get_sub_action(current_user, sub_action_id, for_change=True)
+    return _answer(sub_action_id, 413, form="evidence", errors={"files": message})
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(error):
+    """An htmx post whose session has expired goes to sign-in (HX-Redirect), like any other request
+    that needs a sign-in; otherwise the usual 400."""
+    if htmx.is_htmx() and not current_user.is_authenticated:
+        return htmx.redirect_to_login()
+    current_app.logger.info("CSRF refused: %s %s", request.method, request.path)
+    return _error(400, ERROR_TEXT[400][0],
+                  "The form had expired or was not sent from this site. Reload the page and try again.")
+
+
+def _error(code, title, body):
+    if htmx.is_htmx():
+        return render_template("_error_banner.html", title=title, body=body), code
+    return render_template("error.html", title=title, body=body, code=code), code

@@ -1,0 +1,90 @@
+"""Pages of the workspace: "My actions", a sub-action's history, evidence downloads."""
+import io
+from urllib.parse import urlsplit
+
+from flask import abort, g, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from .. import access, dates, htmx, workflow
+from ..web import current_review
+from . import bp, rows, timeline
+
+
+# --- shared by the pages and the partials ---------------------------------------------------------
+
+def safe_path(target):
+    """A path on this site (never an absolute or scheme-relative URL), or None."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(ch) < 32 for ch in target)):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+@bp.app_template_global()
+def workspace_return_to():
+    """The page a row's forms return to: the page showing the row, passed on through each post."""
+    if request.method != "POST":
+        return request.full_path.rstrip("?")
+    sent = None if g.get("upload_too_large") else request.form.get("next")  # an oversized body is unread
+    referrer = urlsplit(request.referrer or "")
+    return (safe_path(sent) or safe_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+            or url_for("workspace.my_actions"))
+
+
+@bp.app_template_global()
+def workspace_htmx_rows():
+    """Rows update in place on "My actions"; on the sub-action page the forms post and reload,
+    since the rest of that page (status, evidence, notes) changes with them."""
+    return request.endpoint != "plan.sub_action"
+
+
+@bp.app_template_global()
+def workspace_row(row):
+    """A plan row with what the workspace shows of it (for the sub-action page)."""
+    return row if getattr(row, "extras", False) else rows.attach([row])[0]
+
+
+bp.add_app_template_global(workflow.allowed, "workflow_allowed")
+bp.add_app_template_global(workflow.pending_date_request, "pending_date_request")
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+@bp.get("/my-actions")
+@access.signed_in(access.ORG, access.REVIEWER)
+def my_actions():
+    org = current_user.organisation
+    review = current_review()
+    if org is None or review is None:
+        abort(404)
+    today = dates.today()
+    status = request.args.get("status", "")
+    status = status if status in rows.STATUS_FILTERS else ""
+    due = request.args.get("due", "")
+    due = due if due in rows.DUE_FILTERS else ""
+    sections = rows.grouped(current_user, org.id, status, due, today)
+    return render_template("workspace/my_actions.html", org=org, sections=sections, status=status, due=due,
+                           status_filters=rows.STATUS_FILTERS, due_filters=rows.DUE_FILTERS,
+                           **rows.summary(review, org, today))
+
+
+@bp.get("/sub-actions/<int:sub_action_id>/history")
+@access.signed_in()
+def history(sub_action_id):
+    sa = access.get_sub_action(current_user, sub_action_id)
+    entries = timeline.entries(sa, show_evidence=access.can_see_evidence(current_user, sa))
+    template = "workspace/_history.html" if htmx.is_htmx() else "workspace/history.html"
+    return render_template(template, sa=sa, entries=entries)
+
+
+@bp.get("/evidence/<int:file_id>")
+@access.signed_in()
+def download_evidence(file_id):
+    stored = access.get_evidence_file(current_user, file_id)
+    response = send_file(io.BytesIO(stored.data), mimetype=stored.content_type, as_attachment=True,
+                         download_name=stored.original_name, max_age=0, etag=False, conditional=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,106 @@
+"""The organisation user's journey in a real browser, with JavaScript on (htmx swaps rows in place)
+and off (plain forms that post and come back), with an axe scan of every page and state."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import axe_violations as scan
+from browser import sign_in
+from test_workspace import PDF, own_sub_action
+
+pytestmark = pytest.mark.browser
+
+
+def journey(page, base, sa_id, *, js, checker=None):
+    """checker: with JavaScript off, axe (which is JavaScript) runs on a copy of the page's HTML in a
+    page of its own at the same origin."""
+    def axe_violations(page):
+        if checker is None:
+            return scan(page)
+        checker.set_content(page.content())
+        return scan(checker)
+
+    page.set_default_timeout(15000)
+    sign_in(page, base, "ahch@demo.test")
+    page.get_by_role("link", name="My actions").first.click()
+    expect(page.locator("h1")).to_have_text("My actions")
+    assert axe_violations(page) == []
+    row = page.locator(f"#subaction-{sa_id}")
+    submitted = int(page.locator('#workspace-counts [data-count="submitted"]').inner_text())
+
+    # A refused note: the form comes back with its error, linked to the field.
+    row.locator("summary", has_text="Write a progress note").click()
+    row.get_by_role("button", name="Add note").click()
+    if js:
+        expect(row.locator(".nhsuk-error-message")).to_contain_text("Enter the progress note")
+    else:
+        expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the progress note")
+    assert axe_violations(page) == []
+
+    # Add a note.
+    row.get_by_label("Progress note").fill("Policy agreed at the safeguarding board.")
+    row.get_by_role("button", name="Add note").click()
+    expect(page.locator("#flash")).to_contain_text("Progress note added.")
+    expect(row).to_contain_text("Policy agreed at the safeguarding board.")
+    assert axe_violations(page) == []
+
+    # Submit evidence: a small real PDF.
+    row.locator("summary", has_text="Upload evidence").click()
+    row.get_by_label("What the evidence shows").fill("Minutes of the board meeting that agreed the policy.")
+    row.get_by_label("Files").set_input_files(files=[{"name": "board-minutes.pdf", "mimeType": "application/pdf",
+                                                      "buffer": PDF}])
+    row.get_by_role("button", name="Submit evidence").click()
+    expect(row).to_contain_text("Evidence submitted, awaiting review")
+    expect(row.get_by_role("link", name="board-minutes.pdf")).to_be_visible()
+    expect(page.locator('#workspace-counts [data-count="submitted"]')).to_have_text(str(submitted + 1))
+    assert axe_violations(page) == []
+
+    # Withdraw it.
+    row.get_by_role("button", name="Withdraw submission").click()
+    expect(page.locator("#flash")).to_contain_text("Submission withdrawn.")
+    expect(row).not_to_contain_text("awaiting review")
+    expect(page.locator('#workspace-counts [data-count="submitted"]')).to_have_text(str(submitted))
+
+    # Ask for a new due date: it shows beside the current date.
+    row.locator("summary", has_text="Ask for a new due date").click()
+    row.get_by_label("New due date").fill("4 July 2019")
+    row.get_by_label("Reason").fill("The board meets again in June.")
+    row.get_by_role("button", name="Request new date").click()
+    expect(row).to_contain_text("New date requested: 4 July 2019")
+    expect(row.get_by_role("button", name="Request new date")).to_have_count(0)
+    assert axe_violations(page) == []
+    if js:
+        assert page.url.endswith("/my-actions")  # everything happened in place
+    else:
+        assert page.url.endswith(f"#subaction-{sa_id}")
+
+    # The history: every change, newest first.
+    row.get_by_role("link", name=re.compile("History")).click()
+    expect(page.locator("h1")).to_have_text("History")
+    whats = page.locator(".app-history-table tbody tr td:nth-child(3)").all_inner_texts()
+    assert [w.split("\n")[0] for w in whats[:4]] == ["New due date requested", "Evidence withdrawn",
+                                                    "Evidence submitted", "Progress note added"]
+    assert axe_violations(page) == []
+
+    # The plain sub-action page: controls, evidence with its file, notes.
+    page.goto(f"{base}/sub-actions/{sa_id}")
+    expect(page.get_by_role("link", name="board-minutes.pdf")).to_be_visible()
+    assert axe_violations(page) == []
+    page.goto(f"{base}/my-actions?status=grey&due=next30")
+    assert axe_violations(page) == []
+
+
+def test_org_user_journey_with_javascript(live_server, page):
+    journey(page, live_server.url, own_sub_action().id, js=True)
+
+
+def test_org_user_journey_without_javascript(live_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    checker = browser.new_context().new_page()
+    checker.goto(f"{live_server.url}/healthz")
+    try:
+        journey(context.new_page(), live_server.url, own_sub_action().id, js=False, checker=checker)
+    finally:
+        context.close()
+        checker.context.close()
