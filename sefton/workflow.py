@@ -252,3 +252,22 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
                  before=before, after={**audit.snapshot(sub_action), "request_id": request.id,
                                        "comment": request.decision_comment})
     return request
+
+
+# --- recommendations ------------------------------------------------------------------------
+
+def set_phc_flag(user, recommendation, flagged: bool):
+    """Flag a recommendation "for the attention of Public Health Commissioners", or clear the flag.
+    Reviewers and admins may; nothing changes (and nothing is audited) when the flag already is so.
+    Returns True when the flag changed."""
+    if user.role not in (access.REVIEWER, access.ADMIN):
+        raise WorkflowError("Only a reviewer or an administrator can flag a recommendation.")
+    flagged = bool(flagged)
+    if recommendation.phc_flag == flagged:
+        return False
+    before = {"phc_flag": recommendation.phc_flag}
+    recommendation.phc_flag = flagged
+    db.session.flush()
+    audit.record("recommendation.flagged" if flagged else "recommendation.unflagged", recommendation,
+                 actor=user, before=before, after={"phc_flag": flagged, "ref": recommendation.ref})
+    return True

@@ -1,0 +1,208 @@
+"""What the review pages load, always starting from sefton.access (a fixed number of queries)."""
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import access, dates, progress, status
+from ..extensions import db
+from ..models import (
+    RETURNED,
+    AuditEvent,
+    DueDateRequest,
+    EvidenceSubmission,
+    Organisation,
+    Recommendation,
+    Section,
+    SubAction,
+)
+from ..queries import sub_action_rows
+from ..web import current_review
+
+
+def _with_plan(query):
+    """Join a query that has SubAction to its recommendation and section."""
+    return (query.join(Recommendation, SubAction.recommendation_id == Recommendation.id)
+            .join(Section, Recommendation.section_id == Section.id))
+
+
+def _sub_action_options(attr):
+    return (joinedload(attr).joinedload(SubAction.owner),
+            joinedload(attr).joinedload(SubAction.recommendation).joinedload(Recommendation.section))
+
+
+# --- evidence awaiting review -----------------------------------------------------------------
+
+def pending_submissions(user, org_code=None, section_number=None):
+    """[(submission, colour)] awaiting review, oldest first, optionally of one organisation/section."""
+    query = _with_plan(access.evidence_submissions(user)).where(
+        EvidenceSubmission.status == EvidenceSubmission.PENDING)
+    if org_code:
+        query = query.join(Organisation, SubAction.owner_id == Organisation.id).where(Organisation.code == org_code)
+    if section_number is not None:
+        query = query.where(Section.number == section_number)
+    query = (query.options(*_sub_action_options(EvidenceSubmission.sub_action),
+                           joinedload(EvidenceSubmission.submitted_by), selectinload(EvidenceSubmission.files))
+             .order_by(EvidenceSubmission.submitted_at, EvidenceSubmission.id))
+    subs = list(db.session.scalars(query).unique())
+    # The colours in one more query (status_column correlates on EvidenceSubmission, so not in this one).
+    colours = {r.id: r.colour for r in sub_action_rows(user, SubAction.id.in_({s.sub_action_id for s in subs}))} \
+        if subs else {}
+    return [(s, colours.get(s.sub_action_id, status.GREY)) for s in subs]
+
+
+def pending_count(user):
+    query = access.evidence_submissions(user).where(EvidenceSubmission.status == EvidenceSubmission.PENDING)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+# --- due-date requests ------------------------------------------------------------------------
+
+def date_requests(user):
+    """Select of the due-date requests on sub-actions the user may see."""
+    visible = access.sub_actions(user).with_only_columns(SubAction.id)
+    return select(DueDateRequest).where(DueDateRequest.sub_action_id.in_(visible))
+
+
+def pending_date_requests(user):
+    query = (date_requests(user).where(DueDateRequest.status == DueDateRequest.PENDING)
+             .options(*_sub_action_options(DueDateRequest.sub_action), joinedload(DueDateRequest.requested_by))
+             .order_by(DueDateRequest.requested_at, DueDateRequest.id))
+    return list(db.session.scalars(query).unique())
+
+
+def pending_date_count(user):
+    query = date_requests(user).where(DueDateRequest.status == DueDateRequest.PENDING)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def get_date_request(user, request_id):
+    req = db.session.scalars(date_requests(user).where(DueDateRequest.id == request_id)).first()
+    if req is None:
+        abort(404)
+    return req
+
+
+# --- one submission ---------------------------------------------------------------------------
+
+def history(sub_action):
+    """The sub-action's audit events, newest first."""
+    query = (select(AuditEvent).where(AuditEvent.sub_action_id == sub_action.id)
+             .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    return list(db.session.scalars(query))
+
+
+def colour_of(user, sub_action):
+    rows = sub_action_rows(user, SubAction.id == sub_action.id)
+    return rows[0] if rows else None
+
+
+def totals(user):
+    """The whole plan's counts as at the business date (the dashboard's Total row)."""
+    review = current_review()
+    return progress.by_section(review.id, dates.today()).total if review else None
+
+
+def filter_choices():
+    orgs = db.session.execute(select(Organisation.code, Organisation.name).order_by(Organisation.name)).all()
+    sections = db.session.scalars(select(Section.number).order_by(Section.number).distinct()).all()
+    return orgs, sections
+
+
+# --- flagged recommendations ------------------------------------------------------------------
+
+@dataclass
+class FlaggedRow:
+    rec: Recommendation
+    counts: dict = field(default_factory=lambda: {c: 0 for c in status.COLOURS})
+    colours: list = field(default_factory=list)
+
+    @property
+    def colour(self):
+        return status.combine(self.colours)
+
+    @property
+    def total(self):
+        return len(self.colours)
+
+
+def flagged(user):
+    from ..queries import recommendations_in
+
+    recs = recommendations_in(user, Recommendation.phc_flag.is_(True))
+    rows = {rec.id: FlaggedRow(rec) for rec in recs}
+    for row in sub_action_rows(user, Recommendation.phc_flag.is_(True)):
+        target = rows.get(row.sub_action.recommendation_id)
+        if target is not None:
+            target.counts[row.colour] += 1
+            target.colours.append(row.colour)
+    return list(rows.values())
+
+
+def unflagged(user):
+    query = (access.recommendations(user).where(Recommendation.phc_flag.is_(False))
+             .options(joinedload(Recommendation.section)).order_by(Recommendation.section_id, Recommendation.position))
+    return list(db.session.scalars(query).unique())
+
+
+# --- what an organisation user has not yet seen -----------------------------------------------
+
+@dataclass
+class Decision:
+    kind: str  # "evidence" or "date"
+    obj: object
+    sub_action: SubAction
+    outcome: str  # accepted / returned / declined
+    decided_at: object
+    comment: str | None
+
+
+@dataclass
+class SinceLastVisit:
+    since: object
+    returned: list  # [(sub_action, last returned submission)]: waiting for the organisation to resubmit
+    decisions: list  # [Decision], newest first
+
+
+RECENT = 10  # on a first visit (no previous visit): the latest few decisions
+
+
+def decisions_since(user):
+    """For an organisation member: sub-actions returned to them, and decisions since their last visit."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return None
+    since = user.previous_seen_at
+    org = user.organisation_id
+    returned_q = (access.evidence_submissions(user)
+                  .where(SubAction.owner_id == org, SubAction.state == RETURNED,
+                         EvidenceSubmission.status == EvidenceSubmission.RETURNED)
+                  .options(*_sub_action_options(EvidenceSubmission.sub_action))
+                  .order_by(EvidenceSubmission.decided_at.desc(), EvidenceSubmission.id.desc()))
+    returned, seen = [], set()
+    for sub in db.session.scalars(returned_q).unique():
+        if sub.sub_action_id not in seen:  # the latest return of each sub-action
+            seen.add(sub.sub_action_id)
+            returned.append((sub.sub_action, sub))
+
+    evidence_q = (access.evidence_submissions(user)
+                  .where(SubAction.owner_id == org, EvidenceSubmission.decided_at.is_not(None))
+                  .options(*_sub_action_options(EvidenceSubmission.sub_action))
+                  .order_by(EvidenceSubmission.decided_at.desc()))
+    dates_q = (date_requests(user).join(SubAction, DueDateRequest.sub_action_id == SubAction.id)
+               .where(SubAction.owner_id == org, DueDateRequest.decided_at.is_not(None))
+               .options(*_sub_action_options(DueDateRequest.sub_action))
+               .order_by(DueDateRequest.decided_at.desc()))
+    if since is not None:
+        evidence_q = evidence_q.where(EvidenceSubmission.decided_at > since)
+        dates_q = dates_q.where(DueDateRequest.decided_at > since)
+    else:
+        evidence_q, dates_q = evidence_q.limit(RECENT), dates_q.limit(RECENT)
+    decisions = [Decision("evidence", s, s.sub_action, s.status, s.decided_at, s.decision_comment)
+                 for s in db.session.scalars(evidence_q).unique()]
+    decisions += [Decision("date", r, r.sub_action, r.status, r.decided_at, r.decision_comment)
+                  for r in db.session.scalars(dates_q).unique()]
+    decisions.sort(key=lambda d: d.decided_at, reverse=True)
+    if since is None:
+        decisions = decisions[:RECENT]
+    return SinceLastVisit(since, returned, decisions)

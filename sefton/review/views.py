@@ -1,0 +1,160 @@
+"""Awaiting review: the queue, one submission with its decision panel, and the decisions."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import access, dates, htmx, workflow
+from ..extensions import db
+from ..models import EvidenceSubmission
+from . import REVIEW_ROLES, bp, queries
+
+DECISION_OOB = ("review/_submission_status.html", "review/_history.html", "review/_figures.html",
+                "review/_count.html", "_flash.html")
+DATE_OOB = ("review/_date_count.html", "review/_figures.html", "review/_count.html", "_flash.html")
+
+
+@bp.get("/review")
+@access.signed_in(*REVIEW_ROLES)
+def queue():
+    org = request.args.get("org", "").strip() or None
+    section = request.args.get("section", "").strip()
+    section = int(section) if section.isdigit() else None
+    return _queue_page(org=org, section=section)
+
+
+@bp.get("/review/submissions/<int:submission_id>")
+@access.signed_in(*REVIEW_ROLES)
+def submission(submission_id):
+    sub = access.get_submission(current_user, submission_id)
+    return render_template("review/submission.html", **_submission_context(sub))
+
+
+@bp.post("/review/submissions/<int:submission_id>/accept")
+@access.signed_in(access.REVIEWER)
+def accept(submission_id):
+    return _decide(submission_id, "accept")
+
+
+@bp.post("/review/submissions/<int:submission_id>/return")
+@access.signed_in(access.REVIEWER)
+def return_(submission_id):
+    return _decide(submission_id, "return")
+
+
+@bp.post("/review/date-requests/<int:request_id>/accept")
+@access.signed_in(access.REVIEWER)
+def accept_date(request_id):
+    return _decide_date(request_id, True)
+
+
+@bp.post("/review/date-requests/<int:request_id>/decline")
+@access.signed_in(access.REVIEWER)
+def decline_date(request_id):
+    return _decide_date(request_id, False)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _counts():
+    return {"pending_count": queries.pending_count(current_user),
+            "date_count": queries.pending_date_count(current_user),
+            "totals": queries.totals(current_user), "as_at": dates.today()}
+
+
+def _submission_context(sub, errors=None, values=None):
+    sa = sub.sub_action
+    return {"sub": sub, "sa": sa, "row": queries.colour_of(current_user, sa), "events": queries.history(sa),
+            "can_decide": access.can_decide(current_user, sub), "errors": errors or {},
+            "values": values or {}, "fingerprint_now": workflow.fingerprint(sub.files), **_counts()}
+
+
+def _version():
+    version = request.form.get("version", type=int)
+    if version is None:
+        abort(400)
+    return version
+
+
+def _refuse(message):
+    """403 with a reason: the control is not offered, so only a hand-made request gets here."""
+    if htmx.is_htmx():
+        return render_template("_error_banner.html", title="You cannot do that", body=message), 403
+    return render_template("error.html", title="You cannot do that", body=message, code=403), 403
+
+
+def _decide(submission_id, action):
+    sub = access.get_submission(current_user, submission_id)
+    if not access.can_decide(current_user, sub):
+        return _refuse("You submitted this evidence, so another reviewer must decide on it.")
+    field = "comment" if action == "accept" else "reason"
+    text = request.form.get(field, "")
+    version = _version()
+    try:
+        if action == "accept":
+            workflow.accept_submission(current_user, sub, text, version=version)
+        else:
+            workflow.return_submission(current_user, sub, text, version=version)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        conflict = isinstance(exc, workflow.StaleError) or sub.status != EvidenceSubmission.PENDING
+        if conflict:
+            flash(str(exc), "error")
+            return _submission_response(sub, 409)
+        return _submission_response(sub, 422, errors={field: str(exc)}, values={field: text})
+    db.session.commit()
+    if action == "accept":
+        flash(f"Evidence for {sub.sub_action.ref} accepted: the sub-action is Green from "
+              f"{dates.format_date(sub.decided_on)}.", "success")
+    else:
+        flash(f"Evidence for {sub.sub_action.ref} returned to {sub.sub_action.owner.name} with your reason.",
+              "success")
+    if htmx.is_htmx():
+        return _submission_response(sub, 200)
+    return redirect(url_for("review.submission", submission_id=sub.id))
+
+
+def _submission_response(sub, status, errors=None, values=None):
+    context = _submission_context(sub, errors, values)
+    if htmx.is_htmx():
+        return htmx.fragment("review/_decision_panel.html", status, oob=DECISION_OOB, **context)
+    return render_template("review/submission.html", **context), status
+
+
+def _decide_date(request_id, accept):
+    req = queries.get_date_request(current_user, request_id)
+    if not access.can_decide_date(current_user, req):
+        return _refuse("You asked for this date, so another reviewer must decide on it.")
+    comment = request.form.get("comment", "")
+    version = _version()
+    try:
+        workflow.decide_due_date(current_user, req, accept, comment, version=version)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        if isinstance(exc, workflow.StaleError) or req.status != req.PENDING:
+            flash(str(exc), "error")
+            return _date_response(req, 409)
+        return _date_response(req, 422, errors={"comment": str(exc)}, values={"comment": comment})
+    db.session.commit()
+    sa = req.sub_action
+    if accept:
+        flash(f"New due date for {sa.ref} accepted: now {dates.format_date(sa.current_due_on)} "
+              f"(originally {dates.format_date(sa.original_due_on)}).", "success")
+    else:
+        flash(f"New due date for {sa.ref} declined; {sa.owner.name} will see your reason.", "success")
+    if htmx.is_htmx():
+        return _date_response(req, 200)
+    return redirect(url_for("review.queue") + "#date-requests")
+
+
+def _date_response(req, status, errors=None, values=None):
+    if htmx.is_htmx():
+        return htmx.fragment("review/_date_request_row.html", status, oob=DATE_OOB, req=req,
+                             errors=errors or {}, values=values or {}, **_counts())
+    return _queue_page(status, row_errors={req.id: errors or {}}, row_values={req.id: values or {}})
+
+
+def _queue_page(status=200, org=None, section=None, row_errors=None, row_values=None):
+    orgs, sections = queries.filter_choices()
+    return render_template(
+        "review/queue.html", submissions=queries.pending_submissions(current_user, org, section),
+        requests=queries.pending_date_requests(current_user), org=org, section=section, orgs=orgs,
+        sections=sections, row_errors=row_errors or {}, row_values=row_values or {}, **_counts()), status

@@ -1,0 +1,159 @@
+"""The flagged page, what an organisation user sees since their last visit, and figures "as at" a date
+before and after a decision (pages and the CLI)."""
+import csv
+import datetime as dt
+import html as htmllib
+import io
+import re
+
+from sqlalchemy import func, select
+
+from conftest import Auth
+from sefton import status
+from sefton.extensions import db
+from sefton.models import AuditEvent, EvidenceSubmission, Organisation, Recommendation, SubAction
+
+
+def login(app, email):
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login(email)
+    return client, auth
+
+
+def pending_submission(code):
+    return db.session.scalars(
+        select(EvidenceSubmission).join(SubAction).join(Organisation, SubAction.owner_id == Organisation.id)
+        .where(EvidenceSubmission.status == "pending", Organisation.code == code)
+        .order_by(EvidenceSubmission.id)).first()
+
+
+def decide(client, auth, sub, action, **data):
+    return client.post(f"/review/submissions/{sub.id}/{action}",
+                       data={**data, "version": sub.sub_action.version, "csrf_token": auth.token()})
+
+
+# --- flagged recommendations ----------------------------------------------------------------
+
+def test_flagged_page_lists_the_flagged_recommendations_with_their_counts(demo_app, demo_client, demo_auth):
+    demo_auth.login("viewer@demo.test")
+    html = demo_client.get("/flagged").get_data(as_text=True)
+    with demo_app.app_context():
+        flagged = db.session.scalars(select(Recommendation).where(Recommendation.phc_flag.is_(True))).all()
+        assert flagged
+        shown = [int(i) for i in re.findall(r'id="flagged-(\d+)"', html)]
+        assert sorted(shown) == sorted(r.id for r in flagged)
+        for rec in flagged:
+            row = re.search(rf'id="flagged-{rec.id}".*?</tr>', html, re.S).group(0)
+            cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            assert f"Section {rec.section.number}" in cells[0]
+            assert all(htmllib.escape(o.short_name) in cells[1] for o in rec.owners)
+            n = len(rec.sub_actions)
+            assert int(cells[3]) == n and int(cells[4]) + int(cells[5]) + int(cells[6]) == n
+            assert cells[2] in status.LABELS.values()
+
+
+def test_a_reviewer_flags_and_unflags_with_one_audit_event_each(app, client, auth):
+    auth.login("reviewer@demo.test")
+    rec = db.session.scalars(select(Recommendation).where(Recommendation.phc_flag.is_(False))).first()
+    html = client.get("/flagged").get_data(as_text=True)
+    assert f'action="/recommendations/{rec.id}/flag"' in html and f'id="flagged-{rec.id}"' not in html
+    events = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action.like("recommendation.%")))
+    response = client.post(f"/recommendations/{rec.id}/flag", data={"flagged": "1", "csrf_token": auth.token()})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/flagged")
+    html = client.get("/flagged").get_data(as_text=True)
+    assert rec.phc_flag and f'id="flagged-{rec.id}"' in html and "is now flagged" in html
+    client.post(f"/recommendations/{rec.id}/flag", data={"flagged": "0", "csrf_token": auth.token()})
+    assert not rec.phc_flag
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("recommendation.%"))
+                                 .order_by(AuditEvent.id)).all()
+    assert len(actions) == events + 2 and actions[-2:] == ["recommendation.flagged", "recommendation.unflagged"]
+
+
+# --- an organisation user's decisions since the last visit -----------------------------------
+
+def test_an_org_user_sees_what_was_returned_and_decided_since_the_last_visit(app):
+    first = pending_submission("ahch")
+    org_client, org_auth = login(app, "ahch@demo.test")
+    html = org_client.get("/").get_data(as_text=True)
+    assert 'id="decisions-since"' in html and "Recent decisions" in html  # first visit: no previous one
+    assert f'id="returned-{first.sub_action_id}"' not in html
+
+    rev_client, rev_auth = login(app, "reviewer@demo.test")
+    assert decide(rev_client, rev_auth, first, "return", reason="Attach the signed minutes.").status_code == 302
+    second = pending_submission("ahch")
+    if second is not None:
+        assert decide(rev_client, rev_auth, second, "accept").status_code == 302
+
+    org_client.post("/logout", data={"csrf_token": org_auth.token()})
+    org_auth.login("ahch@demo.test")
+    html = org_client.get("/").get_data(as_text=True)
+    assert "Decided since your last visit" in html
+    since = html[html.index('id="decisions-since"'):html.index('id="progress-own"')]
+    returned = re.search(rf'id="returned-{first.sub_action_id}".*?</li>', since, re.S).group(0)
+    assert "Attach the signed minutes." in returned and first.sub_action.ref in returned
+    table = re.search(r"<tbody.*?</tbody>", since[since.index('id="decisions-since-table"'):], re.S).group(0)
+    assert table.count('<tr class="nhsuk-table__row">') == (2 if second is not None else 1)
+    assert "Evidence returned" in table
+    if second is not None:
+        assert "Evidence accepted" in table
+
+    # Signed in again later: nothing new was decided since.
+    org_client.post("/logout", data={"csrf_token": org_auth.token()})
+    org_auth.login("ahch@demo.test")
+    html = org_client.get("/").get_data(as_text=True)
+    assert "Nothing has been decided on your evidence" in html
+    assert f'id="returned-{first.sub_action_id}"' in html  # still returned until resubmitted
+
+
+def test_reviewers_and_viewers_do_not_get_the_org_panel(demo_client, demo_auth):
+    demo_auth.login("viewer@demo.test")
+    assert 'id="decisions-since"' not in demo_client.get("/").get_data(as_text=True)
+
+
+# --- "as at" figures before and after a decision ---------------------------------------------
+
+def total_row(html, table_id="progress-overall"):
+    block = re.search(rf'id="{table_id}".*?</table>', html, re.S).group(0)
+    row = re.search(r'app-total-row">(.*?)</tr>', block, re.S).group(1)
+    return [int(c) for c in re.findall(r"<td[^>]*>(\d+)</td>", row)]
+
+
+def cli_total(app, as_at):
+    result = app.test_cli_runner().invoke(args=["progress", "--as-at", as_at, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    return [int(x) for x in rows[-1][1:]]
+
+
+def test_figures_as_at_before_and_after_an_acceptance(app, client, auth):
+    app.config["SEFTON_TODAY"] = dt.date(2019, 4, 10)
+    sub = pending_submission("nwbh")
+    auth.login("reviewer@demo.test")
+    before_page = total_row(client.get("/?as_at=9 April 2019").get_data(as_text=True))
+    before_cli = cli_total(app, "2019-04-09")
+    assert before_page == before_cli
+    assert decide(client, auth, sub, "accept").status_code == 302
+    assert sub.decided_on == dt.date(2019, 4, 10)
+    # As at the day before the decision: the old figures, on the page and in the CLI.
+    assert total_row(client.get("/?as_at=9 April 2019").get_data(as_text=True)) == before_page
+    assert cli_total(app, "2019-04-09") == before_cli
+    # From the day of the decision: one more Green, one fewer Grey (or Red).
+    after = cli_total(app, "2019-04-10")
+    assert after[2] == before_cli[2] + 1 and after[3] + after[4] == before_cli[3] + before_cli[4] - 1
+    assert total_row(client.get("/").get_data(as_text=True)) == after
+    section = sub.sub_action.recommendation.section
+    html = client.get(f"/sections/{section.id}?as_at=2019-04-09").get_data(as_text=True)
+    row = re.search(rf'id="subaction-{sub.sub_action_id}".*?</tr>', html, re.S).group(0)
+    assert "Green" not in row
+    html = client.get(f"/sections/{section.id}?as_at=2019-04-10").get_data(as_text=True)
+    row = re.search(rf'id="subaction-{sub.sub_action_id}".*?</tr>', html, re.S).group(0)
+    assert ">Green<" in row
+
+
+def test_a_return_changes_no_colour(app, client, auth):
+    sub = pending_submission("s-and-o")
+    auth.login("reviewer@demo.test")
+    before = cli_total(app, "2019-04-01")
+    assert decide(client, auth, sub, "return", reason="Wrong quarter").status_code == 302
+    assert cli_total(app, "2019-04-01") == before
