@@ -1,0 +1,157 @@
+"""The plan as a report reads it, loaded in a fixed number of queries through sefton.access.
+
+A report has a scope: the whole plan (reviewers, viewers, admins) or one organisation's slice
+(the recommendations assigned to it and the sub-actions it owns, PRODUCT.md section 3), which is
+what an organisation user always gets. The figures come from sefton.progress, so that a report
+shows exactly what the dashboard shows for the same date and scope.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import access, progress, status
+from ..extensions import db
+from ..models import EvidenceSubmission, Organisation, ProgressNote, Recommendation, Section, SubAction, recommendation_owners
+
+
+@dataclass
+class Item:
+    """A sub-action as a report shows it, as at the report's date."""
+
+    sub_action: SubAction
+    colour: str
+    due_on: dt.date  # the due date in force at the report's date
+    note: ProgressNote | None = None
+    evidence: list = field(default_factory=list)  # EvidenceSubmission accepted and holding at the date
+
+    @property
+    def revised(self):
+        return self.due_on != self.sub_action.original_due_on
+
+
+@dataclass
+class RecGroup:
+    rec: Recommendation
+    items: list
+
+    @property
+    def colour(self):
+        return status.combine(i.colour for i in self.items)
+
+
+@dataclass
+class SectionGroup:
+    section: Section
+    recs: list
+
+
+@dataclass
+class Plan:
+    review: object
+    as_at: dt.date
+    org: Organisation | None  # None: the whole plan
+    sections: list
+    by_section: progress.Table
+    by_organisation: progress.Table | None
+    organisations: list
+
+    @property
+    def items(self):
+        return [i for s in self.sections for g in s.recs for i in g.items]
+
+    @property
+    def scope_label(self):
+        return self.org.name if self.org else "All organisations"
+
+
+def scope_org(user, org_code=None):
+    """The organisation a report is scoped to: an org user's own, always; for the others, the
+    organisation they chose (None: the whole plan). An unknown code is None (whole plan)."""
+    if not access.sees_all(user):
+        return user.organisation
+    if not org_code:
+        return None
+    return db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+
+
+def _assigned_to(org_id):
+    return exists().where(recommendation_owners.c.recommendation_id == Recommendation.id,
+                          recommendation_owners.c.organisation_id == org_id)
+
+
+def load_plan(user, review, as_at, org=None) -> Plan:
+    """The plan for a report (about 9 queries, whatever its size)."""
+    rec_conditions = [Section.review_id == review.id]
+    sa_conditions = [Section.review_id == review.id]
+    if org is not None:
+        rec_conditions.append(_assigned_to(org.id))
+        sa_conditions += [_assigned_to(org.id), SubAction.owner_id == org.id]
+
+    recs = list(db.session.scalars(
+        access.recommendations(user).join(Section, Recommendation.section_id == Section.id)
+        .options(selectinload(Recommendation.owners), joinedload(Recommendation.section))
+        .where(*rec_conditions).order_by(Section.number, Recommendation.position)).unique())
+
+    query = (
+        access.sub_actions(user).join(Section, Recommendation.section_id == Section.id)
+        .add_columns(progress.status_column(as_at).label("colour"), progress.due_on_column(as_at).label("due"))
+        .options(joinedload(SubAction.owner))
+        .where(*sa_conditions)
+        .order_by(Section.number, Recommendation.position, SubAction.position)
+    )
+    items = [Item(sa, colour, due) for sa, colour, due in db.session.execute(query).unique()]
+    _attach_notes_and_evidence(items, as_at)
+
+    groups = {rec.id: RecGroup(rec, []) for rec in recs}
+    for item in items:
+        if item.sub_action.recommendation_id in groups:
+            groups[item.sub_action.recommendation_id].items.append(item)
+    sections = {}
+    for group in groups.values():
+        sec = group.rec.section
+        sections.setdefault(sec.id, SectionGroup(sec, [])).recs.append(group)
+
+    by_section = progress.by_section(review.id, as_at, org_id=org.id if org else None)
+    by_org = progress.by_organisation(review.id, as_at) if org is None else None
+    organisations = [org] if org else _owners(recs)
+    return Plan(review, as_at, org, list(sections.values()), by_section, by_org, organisations)
+
+
+def _attach_notes_and_evidence(items, as_at):
+    """The latest progress note and the accepted evidence of each item as at the date (2-4 queries)."""
+    if not items:
+        return
+    by_id = {i.sub_action.id: i for i in items}
+    ids = list(by_id)
+    notes = db.session.scalars(
+        select(ProgressNote).where(ProgressNote.sub_action_id.in_(ids), ProgressNote.noted_on <= as_at)
+        .order_by(ProgressNote.noted_on, ProgressNote.id))
+    for note in notes:
+        by_id[note.sub_action_id].note = note  # the last one wins: the latest
+    s = EvidenceSubmission
+    evidence = db.session.scalars(
+        select(s).where(s.sub_action_id.in_(ids), s.status == s.ACCEPTED, s.decided_on <= as_at,
+                        or_(s.invalidated_on.is_(None), s.invalidated_on > as_at))
+        .options(joinedload(s.decided_by), selectinload(s.files))
+        .order_by(s.decided_on, s.id))
+    for sub in evidence:
+        by_id[sub.sub_action_id].evidence.append(sub)
+
+
+def _owners(recs):
+    seen = {}
+    for rec in recs:
+        for org in rec.owners:
+            seen.setdefault(org.id, org)
+    return sorted(seen.values(), key=lambda o: o.id)
+
+
+def figures(plan: Plan) -> dict:
+    """The figures of a plan as JSON-safe data (what a CQC submission freezes)."""
+    data = {"as_at": plan.as_at.isoformat(), "scope": plan.org.code if plan.org else "all",
+            "by_section": plan.by_section.as_dict()}
+    if plan.by_organisation is not None:
+        data["by_organisation"] = plan.by_organisation.as_dict()
+    return data

@@ -1,0 +1,169 @@
+"""Report pages and downloads. Load (through access), check, act, render.
+
+Organisation users get their own organisation's slice of every report; reviewers, viewers and
+admins get the whole plan or the organisation they choose. Only admins record a submission to
+CQC, and nothing changes or deletes one afterwards (sefton.models refuses it too).
+"""
+import datetime as dt
+import hashlib
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import access, audit, dates, web
+from ..extensions import db
+from ..models import CqcSubmission, Organisation
+from . import bp, changes, data, excel, pdf
+
+ALL = access.EVERYONE
+GROUP = access.SEES_ALL  # the Task and Finish group's own reports
+
+web.add_nav("reports.index", "Reports", ("org", "reviewer", "viewer", "admin"))
+
+
+def _review():
+    review = web.current_review()
+    if review is None:
+        abort(404)
+    return review
+
+
+def _date_arg(name, default):
+    """(date, error message or None) from ?name=..., read as people write dates."""
+    raw = request.values.get(name, "").strip()
+    if not raw:
+        return default, None
+    try:
+        return dates.parse(raw), None
+    except ValueError as exc:
+        return default, str(exc)
+
+
+def _plan_from_request():
+    as_at, error = _date_arg("as_at", dates.today())
+    org = data.scope_org(current_user, request.args.get("org"))
+    return as_at, org, error
+
+
+def _filename(kind, plan, ext):
+    scope = plan.org.code if plan.org else "sefton"
+    return f"{kind}-{scope}-{plan.as_at.isoformat()}.{ext}"
+
+
+def _download(body, mimetype, filename):
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/")
+@access.signed_in(*ALL)
+def index(date_error=None, status=200):
+    review = _review()
+    orgs = list(db.session.scalars(select(Organisation).order_by(Organisation.name))) if access.sees_all(current_user) else []
+    last = changes.last_submission(review) if access.sees_all(current_user) else None
+    return render_template("reports/index.html", review=review, orgs=orgs, last=last,
+                           date_error=date_error), status
+
+
+@bp.get("/plan.pdf")
+@access.signed_in(*ALL)
+def plan_pdf():
+    as_at, org, error = _plan_from_request()
+    if error:
+        return index(error, 400)
+    plan = data.load_plan(current_user, _review(), as_at, org)
+    return _download(pdf.plan_pdf(plan), "application/pdf", _filename("updated-action-plan", plan, "pdf"))
+
+
+@bp.get("/plan.xlsx")
+@access.signed_in(*ALL)
+def plan_xlsx():
+    as_at, org, error = _plan_from_request()
+    if error:
+        return index(error, 400)
+    plan = data.load_plan(current_user, _review(), as_at, org)
+    return _download(excel.workbook_bytes(plan),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     _filename("action-plan", plan, "xlsx"))
+
+
+@bp.get("/plan.csv")
+@access.signed_in(*ALL)
+def plan_csv():
+    as_at, org, error = _plan_from_request()
+    if error:
+        return index(error, 400)
+    plan = data.load_plan(current_user, _review(), as_at, org)
+    return _download(excel.csv_text(plan), "text/csv; charset=utf-8", _filename("action-plan", plan, "csv"))
+
+
+# --- submissions to CQC ----------------------------------------------------------------------
+
+@bp.get("/submissions")
+@access.signed_in(*GROUP)
+def submissions(date_error=None, status=200):
+    review = _review()
+    past = changes.submissions(review)
+    since = changes.between(current_user, review, past[0].as_at) if past else None
+    return render_template("reports/submissions.html", review=review, past=past, since=since,
+                           date_error=date_error, note=request.form.get("note", "")), status
+
+
+@bp.post("/submissions")
+@access.signed_in(access.ADMIN)
+def record_submission():
+    review = _review()
+    as_at, error = _date_arg("as_at", dates.today())
+    if not error and as_at > dates.today():
+        error = "The date must be today or earlier"
+    if error:
+        return submissions(error, 422)
+    plan = data.load_plan(current_user, review, as_at)
+    body = pdf.plan_pdf(plan)
+    sub = CqcSubmission(review_id=review.id, as_at=as_at, submitted_by_id=current_user.id,
+                        note=request.form.get("note", "").strip()[:2000], figures=data.figures(plan),
+                        pdf=body, pdf_sha256=hashlib.sha256(body).hexdigest())
+    db.session.add(sub)
+    audit.record("cqc_submission.recorded", sub, after={"as_at": as_at, "pdf_sha256": sub.pdf_sha256,
+                                                        "total": plan.by_section.total.as_dict()})
+    db.session.commit()
+    flash(f"Submission to CQC recorded: the plan as at {dates.format_date(as_at)} is frozen.", "success")
+    return redirect(url_for("reports.submissions"))
+
+
+@bp.get("/submissions/<int:submission_id>.pdf")
+@access.signed_in(*GROUP)
+def submission_pdf(submission_id):
+    sub = db.session.get(CqcSubmission, submission_id)
+    if sub is None or sub.review_id != _review().id:
+        abort(404)
+    response = _download(sub.pdf, "application/pdf", f"cqc-submission-{sub.id}-{sub.as_at.isoformat()}.pdf")
+    response.headers["X-Content-SHA256"] = sub.pdf_sha256
+    return response
+
+
+# --- meeting pack ------------------------------------------------------------------------------
+
+def _pack_from_request():
+    since, error = _date_arg("since", dates.today() - dt.timedelta(days=28))
+    return changes.meeting_pack(current_user, _review(), since), error
+
+
+@bp.get("/meeting-pack")
+@access.signed_in(*GROUP)
+def meeting_pack():
+    pack, error = _pack_from_request()
+    return render_template("reports/meeting_pack.html", pack=pack, review=_review(), date_error=error), (400 if error else 200)
+
+
+@bp.get("/meeting-pack.pdf")
+@access.signed_in(*GROUP)
+def meeting_pack_pdf():
+    pack, error = _pack_from_request()
+    if error:
+        return render_template("reports/meeting_pack.html", pack=pack, review=_review(), date_error=error), 400
+    return _download(pdf.pack_pdf(pack, _review()), "application/pdf",
+                     f"meeting-pack-since-{pack.since.isoformat()}.pdf")

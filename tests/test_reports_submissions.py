@@ -1,0 +1,127 @@
+"""Submissions to CQC (frozen, never changed), changes since the last one, the meeting pack."""
+import datetime as dt
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from sefton import workflow
+from sefton.extensions import db
+from sefton.models import AuditEvent, CqcSubmission, EvidenceSubmission, ImmutableError, SubAction, User
+
+
+def _user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _record(client, auth, as_at="1 April 2019", note="Sent to the CQC inspector by secure email."):
+    token = auth.token("/reports/submissions")
+    return client.post("/reports/submissions", data={"csrf_token": token, "as_at": as_at, "note": note})
+
+
+def _accept_a_pending_submission():
+    """A reviewer accepts one piece of evidence awaiting review (today, the business date)."""
+    pending = db.session.scalars(select(EvidenceSubmission).where(EvidenceSubmission.status == "pending")
+                                 .order_by(EvidenceSubmission.id)).first()
+    sa = pending.sub_action
+    workflow.accept_submission(_user("reviewer@demo.test"), pending, version=sa.version)
+    db.session.commit()
+    return sa
+
+
+def test_admin_records_a_submission_frozen_with_its_audit_event(app, client, auth):
+    auth.login("admin@demo.test")
+    response = _record(client, auth)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/reports/submissions")
+    sub = db.session.scalars(select(CqcSubmission)).one()
+    assert sub.as_at == dt.date(2019, 4, 1) and sub.submitted_by.email == "admin@demo.test"
+    assert sub.figures["by_section"]["total"]["green"] == 93
+    assert sub.figures["by_organisation"]["total"]["sub_actions"] == 245
+    assert hashlib.sha256(sub.pdf).hexdigest() == sub.pdf_sha256 and sub.pdf.startswith(b"%PDF-")
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cqc_submission.recorded")).one()
+    assert event.object_id == sub.id and event.after["pdf_sha256"] == sub.pdf_sha256
+    page = client.get("/reports/submissions").get_data(as_text=True)
+    assert "Submission to CQC recorded" in page and "93 / 152 / 0 of 245" in page
+
+    frozen = sub.pdf
+    _accept_a_pending_submission()  # the plan moves on
+    download = client.get(f"/reports/submissions/{sub.id}.pdf")
+    assert download.status_code == 200 and download.data == frozen
+    assert download.headers["X-Content-SHA256"] == sub.pdf_sha256
+
+
+def test_a_recorded_submission_cannot_be_changed(app, client, auth):
+    auth.login("admin@demo.test")
+    _record(client, auth)
+    sub = db.session.scalars(select(CqcSubmission)).one()
+    # No route changes or deletes one: only GET on a submission's URL, and POST answers 405.
+    for rule in app.url_map.iter_rules():
+        if "submission_id" in rule.arguments and rule.endpoint.startswith("reports."):
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+    token = auth.token("/reports/submissions")
+    for method in ("post", "put", "patch", "delete"):
+        response = getattr(client, method)(f"/reports/submissions/{sub.id}.pdf", data={"csrf_token": token})
+        assert response.status_code == 405
+    # Nor the ORM.
+    sub.note = "changed"
+    with pytest.raises(ImmutableError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.get(CqcSubmission, sub.id))
+    with pytest.raises(ImmutableError):
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.get(CqcSubmission, sub.id).note == "Sent to the CQC inspector by secure email."
+
+
+@pytest.mark.parametrize("email", ["reviewer@demo.test", "viewer@demo.test", "ahch@demo.test"])
+def test_only_an_admin_records_a_submission(app, client, auth, email):
+    auth.login(email)
+    token = auth.token("/reports/")
+    response = client.post("/reports/submissions", data={"csrf_token": token, "as_at": "1 April 2019"})
+    assert response.status_code == 403
+    assert db.session.scalars(select(CqcSubmission)).first() is None
+
+
+def test_recording_needs_the_csrf_token_and_a_past_date(app, client, auth):
+    auth.login("admin@demo.test")
+    assert client.post("/reports/submissions", data={"as_at": "1 April 2019"}).status_code == 400
+    response = _record(client, auth, as_at="5 April 2019")
+    assert response.status_code == 422 and "today or earlier" in response.get_data(as_text=True)
+    assert db.session.scalars(select(CqcSubmission)).first() is None
+
+
+def test_changes_since_the_last_submission(app, client, auth):
+    auth.login("admin@demo.test")
+    assert "no earlier submission" in client.get("/reports/submissions").get_data(as_text=True)
+    _record(client, auth, as_at="15 March 2019")
+    accepted = db.session.scalars(select(EvidenceSubmission).where(
+        EvidenceSubmission.status == "accepted", EvidenceSubmission.decided_on > dt.date(2019, 3, 15))).all()
+    assert accepted
+    sa = _accept_a_pending_submission()
+    html = client.get("/reports/submissions").get_data(as_text=True)
+    section = html.split('id="changes-green"')[1].split('id="changes-red"')[0]
+    assert f"Turned Green ({len(accepted) + 1})" in html
+    for sub in accepted:
+        assert f">{sub.sub_action.ref}</a>" in section
+    assert f">{sa.ref}</a>" in section
+    assert "No sub-action went Red." in html
+
+
+def test_meeting_pack_after_a_change(app, client, auth):
+    sa = _accept_a_pending_submission()
+    overdue = db.session.scalars(select(SubAction).where(SubAction.state == "open",
+                                                         SubAction.current_due_on == dt.date(2019, 4, 1))).first()
+    app.config["SEFTON_TODAY"] = dt.date(2019, 4, 2)  # a day later: what was due on 1 April is overdue
+    auth.login("reviewer@demo.test")
+    html = client.get("/reports/meeting-pack?since=25 March 2019").get_data(as_text=True)
+    green = html.split('id="pack-green"')[1].split('id="pack-red"')[0]
+    red = html.split('id="pack-red"')[1].split('id="pack-awaiting"')[0]
+    assert f">{sa.ref}</a>" in green
+    assert f">{overdue.ref}</a>" in red and "Grey (not yet due) → Red (overdue)" in red
+    requested = html.split('id="pack-requested"')[1].split('id="pack-decided"')[0]
+    assert "Awaiting a decision" in requested
+    assert "Awaiting review (" in html
+    response = client.get("/reports/meeting-pack.pdf?since=25 March 2019")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert client.get("/reports/meeting-pack?since=not a date").status_code == 400
