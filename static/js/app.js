@@ -11,3 +11,37 @@ document.addEventListener("DOMContentLoaded", function () {
   ];
   htmx.config.historyCacheSize = 0; // pages hold sensitive notes: keep them out of localStorage
 });
+
+// Review decisions (issue 4): after the decision panel is swapped in, move focus to its heading so
+// that keyboard and screen-reader users hear the outcome instead of losing their place.
+document.addEventListener("htmx:afterSettle", function (event) {
+  var target = event.detail && event.detail.target;
+  if (!target || target.id !== "decision-panel") return;
+  var heading = document.querySelector("#decision-panel #decision-title");
+  if (heading) heading.focus();
+});
+
+// Reports: a download button that takes a while (PDF) says so and is not clicked twice. The
+// download does not leave the page, so the button comes back after a few seconds. Without
+// JavaScript the forms are plain GET/POST forms and work the same.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.hasAttribute || !form.hasAttribute("data-app-busy-form")) return;
+  var button = event.submitter;
+  if (!button || !button.hasAttribute("data-app-busy")) return;
+  if (button.getAttribute("aria-disabled") === "true") { event.preventDefault(); return; }
+  var label = button.textContent;
+  var status = form.querySelector(".app-busy-status");
+  setTimeout(function () {  // after the form data is taken: a disabled submitter would be left out
+    button.setAttribute("aria-disabled", "true");
+    button.disabled = true;
+    button.textContent = button.getAttribute("data-app-busy");
+    if (status) status.textContent = button.getAttribute("data-app-busy");
+  }, 0);
+  setTimeout(function () {
+    button.disabled = false;
+    button.removeAttribute("aria-disabled");
+    button.textContent = label;
+    if (status) status.textContent = "";
+  }, 8000);
+});
