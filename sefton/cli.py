@@ -92,6 +92,8 @@ def progress_command(as_at, org_code, fmt):
         return
     scope = f" for {org_code}" if org_code else ""
     fixed = " (fixed business date)" if current_app.config.get("SEFTON_TODAY") and not as_at else ""
+    if day > dates.today():
+        fixed = " (after today: a projection, if nothing more is done)"
     click.echo(f"Progress{scope} as at {dates.format_date(day)}{fixed}")
     widths = [max(len(str(x)) for x in col) for col in zip(COLUMNS, *rows)]
     for line in [COLUMNS, *rows]:

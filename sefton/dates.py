@@ -43,6 +43,16 @@ def parse(text: str) -> dt.date:
     raise ValueError("Enter a real date, for example 4 July 2019")
 
 
+def parse_as_at(text: str) -> dt.date:
+    """A date to show figures "as at": read as people write it, and not after the business date
+    (figures are known from the recorded history, not projected)."""
+    day = parse(text)
+    if day > today():
+        raise ValueError(f"Choose a date on or before today ({format_date(today())}): "
+                         "figures after it are not known yet")
+    return day
+
+
 def _make(year, month, day):
     try:
         return dt.date(year, month, day)

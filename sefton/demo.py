@@ -59,6 +59,18 @@ NOTES = [
     "Training dates booked with the learning and development team.",
     "Awaiting sign-off at the next board meeting.",
 ]
+DESCRIPTIONS = [
+    "Summary report to the safeguarding committee, with the minutes that record its approval.",
+    "Updated procedure as ratified by the quality committee, and the staff briefing that launched it.",
+    "Audit report with the action log agreed by the service leads.",
+    "Training attendance figures for the quarter and the course outline.",
+    "Screenshots of the updated record template and the go-live e-mail to staff.",
+]
+ACCEPT_COMMENTS = [
+    None,
+    "Meets the sub-action; the minutes show board approval.",
+    "Seen at the Task and Finish group; no further action needed.",
+]
 RETURN_REASON = "The audit covers the wrong quarter; please attach the results for January to March 2019."
 
 
@@ -193,7 +205,7 @@ class Builder:
             accepted = min(submitted + dt.timedelta(days=rng.randint(2, 9)), TODAY - dt.timedelta(days=3))
             sub = self._submission(sa, member, submitted)
             sub.status, sub.decided_by_id, sub.decided_at, sub.decided_on = "accepted", reviewer.id, at(accepted, 15), accepted
-            sub.decision_comment = "Evidence accepted."
+            sub.decision_comment = self.rng.choice(ACCEPT_COMMENTS)
             sub.fingerprint = fingerprint(sub.files)
             sa.state, sa.accepted_on = "accepted", accepted
             self._audit("evidence.accepted", sub, before={"state": "submitted"},
@@ -240,7 +252,7 @@ class Builder:
                         day=asked, actor=member, sa=sa)
 
     def _submission(self, sa, member, day):
-        sub = EvidenceSubmission(sub_action=sa, description=f"Evidence for {sa.text[0].lower()}{sa.text[1:]}.",
+        sub = EvidenceSubmission(sub_action=sa, description=self.rng.choice(DESCRIPTIONS),
                                  submitted_by_id=member.id, submitted_at=at(day), submitted_on=day)
         body = (f"Illustrative evidence (demo data).\nSub-action: {sa.text}\nOwner: {sa.owner.name}\n"
                 f"Summary of the work done, dated {day.isoformat()}.\n").encode()

@@ -6,8 +6,13 @@
   (htmx would swap the sign-in page into the row).
 - Validation errors answer 422 with the form re-rendered; static/js/app.js tells htmx to swap 422.
 - Out-of-band swaps carry counters and the flash message alongside the row.
+- Any other error answer to htmx (400, 403, 404, 413, 500…) swaps nothing in place
+  (HX-Reswap: none) and shows its message through the out-of-band #flash banner.
 """
 from flask import make_response, render_template, request, url_for
+
+
+SWAPPED_ERRORS = (409, 422)  # answered with the row or form re-rendered (see static/js/app.js)
 
 
 def is_htmx() -> bool:
@@ -18,6 +23,8 @@ def init_app(app):
     @app.after_request
     def vary_on_hx_request(response):
         response.vary.add("HX-Request")
+        if is_htmx() and response.status_code >= 400 and response.status_code not in SWAPPED_ERRORS:
+            response.headers.setdefault("HX-Reswap", "none")
         return response
 
 
@@ -29,9 +36,13 @@ def redirect_to_login():
 
 
 def fragment(template, status=200, oob=(), **context):
-    """Render a partial, followed by out-of-band partials (templates that carry hx-swap-oob)."""
+    """Render a partial, followed by out-of-band partials (templates that carry hx-swap-oob).
+
+    Each out-of-band part is wrapped in <template>: when the main part is a table row the response
+    is parsed in table context, where a <div> or <table> would be moved out of place; htmx 2 swaps
+    out-of-band elements found inside <template> and drops the wrapper."""
     parts = [render_template(template, **context)]
-    parts += [render_template(t, oob=True, **context) for t in oob]
+    parts += [f"<template>{render_template(t, oob=True, **context)}</template>" for t in oob]
     return make_response("\n".join(parts), status)
 
 

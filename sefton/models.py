@@ -5,6 +5,9 @@ from the history of its evidence decisions. What is stored is the workflow state
 """
 import datetime as dt
 
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import event, orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 
+LONDON = ZoneInfo("Europe/London")
 ROLES = ("org", "reviewer", "viewer", "admin")
 # Workflow states of a sub-action (shown beside the colour, never instead of it).
 OPEN, SUBMITTED, RETURNED, ACCEPTED = "open", "submitted", "returned", "accepted"
@@ -19,7 +23,14 @@ STATES = (OPEN, SUBMITTED, RETURNED, ACCEPTED)
 
 
 def utcnow():
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """Now, as a naive UTC timestamp. With a fixed business date (the demo), the clock time of today
+    on that date, so that what users do shows on the date the pages are worked out at."""
+    now = dt.datetime.now(dt.timezone.utc)
+    fixed = current_app.config.get("SEFTON_TODAY") if has_app_context() else None
+    if fixed:
+        london = now.astimezone(LONDON)
+        now = dt.datetime.combine(fixed, london.time(), tzinfo=LONDON).astimezone(dt.timezone.utc)
+    return now.replace(tzinfo=None)
 
 
 recommendation_owners = db.Table(

@@ -15,7 +15,7 @@ def as_at_from_request():
     if not raw:
         return dates.today(), None
     try:
-        return dates.parse(raw), None
+        return dates.parse_as_at(raw), None
     except ValueError as exc:
         return dates.today(), str(exc)
 

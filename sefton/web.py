@@ -38,6 +38,15 @@ def nav_links():
             if current_user.role in roles and NAV_WHEN.get(endpoint, lambda user: True)(current_user)]
 
 
+def file_size(size: int) -> str:
+    """1 KB, 2.5 MB; never "0.0 KB" for a small file."""
+    if size < 1024:
+        return f"{size} bytes" if size != 1 else "1 byte"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def current_review():
     return db.session.scalars(select(Review).order_by(Review.id)).first()
 
@@ -45,6 +54,7 @@ def current_review():
 def init_app(app):
     app.add_template_filter(dates.format_date, "uk_date")
     app.add_template_filter(dates.format_datetime, "uk_datetime")
+    app.add_template_filter(file_size, "file_size")
     app.add_template_global(status.LABELS, "STATUS_LABELS")
     app.add_template_global(access, "access")
 
@@ -87,6 +97,9 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if htmx.is_htmx() and not current_user.is_authenticated:
+            # An expired session fails the CSRF check before the sign-in check: send htmx to sign-in.
+            return htmx.redirect_to_login()
         app.logger.info("CSRF refused: %s %s", request.method, request.path)
         return error_page(400, "The form had expired or was not sent from this site. Reload the page and try again.")
 

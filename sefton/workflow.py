@@ -7,6 +7,8 @@ was stale and nothing is changed (optimistic locking, see SubAction.version).
 """
 import hashlib
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from . import access, audit, dates
 from .extensions import db
 from .models import (
@@ -39,6 +41,10 @@ REFUSALS = {
     "return": "This sub-action has no evidence awaiting review.",
     "request_date": "A completed sub-action needs no new due date.",
 }
+
+
+STALE_MESSAGE = ("Someone else changed this sub-action while you had it open. "
+                 "Nothing was saved; its current state is shown.")
 
 
 class WorkflowError(ValueError):
@@ -85,8 +91,7 @@ def pending_date_request(sub_action):
 
 def _check_version(sub_action, version):
     if version is not None and int(version) != sub_action.version:
-        raise StaleError("Someone else changed this sub-action while you had it open. "
-                         "Nothing was saved; its current state is shown.")
+        raise StaleError(STALE_MESSAGE)
 
 
 def _change(sub_action, version, action):
@@ -94,6 +99,15 @@ def _change(sub_action, version, action):
     before = audit.snapshot(sub_action)
     target = next_state(action, sub_action.state)
     return before, target
+
+
+def _flush():
+    """Write the change now; a concurrent change that won the race (the row's version moved on
+    between our read and our UPDATE) is a stale page, like any other."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleError(STALE_MESSAGE) from None
 
 
 def _touch(sub_action):
@@ -116,7 +130,7 @@ def add_note(user, sub_action, body, *, version):
     note = ProgressNote(sub_action=sub_action, body=body, noted_on=dates.today(), author_id=user.id)
     db.session.add(note)
     _touch(sub_action)
-    db.session.flush()
+    _flush()
     audit.record("note.added", note, sub_action=sub_action, actor=user, before=before,
                  after={**audit.snapshot(sub_action), "note_id": note.id, "noted_on": note.noted_on})
     return note
@@ -148,7 +162,7 @@ def submit_evidence(user, sub_action, description, files, *, version):
     db.session.add(submission)
     sub_action.state = target
     _touch(sub_action)
-    db.session.flush()
+    _flush()
     after = {**audit.snapshot(sub_action), "submission_id": submission.id,
              "files": [f.original_name for f in submission.files]}
     if lapsed is not None:
@@ -164,7 +178,7 @@ def withdraw_submission(user, sub_action, *, version):
     submission.status = EvidenceSubmission.WITHDRAWN
     sub_action.state = target
     _touch(sub_action)
-    db.session.flush()
+    _flush()
     audit.record("evidence.withdrawn", submission, sub_action=sub_action, actor=user, before=before,
                  after={**audit.snapshot(sub_action), "submission_id": submission.id})
     return submission
@@ -186,7 +200,7 @@ def request_due_date(user, sub_action, new_due_on, reason, *, version):
                          requested_due_on=new_due_on, reason=reason, requested_by_id=user.id)
     db.session.add(req)
     _touch(sub_action)
-    db.session.flush()
+    _flush()
     audit.record("due_date.requested", req, sub_action=sub_action, actor=user, before=before,
                  after={**audit.snapshot(sub_action), "requested_due_on": new_due_on})
     return req
@@ -221,7 +235,7 @@ def _decide(user, submission, action, comment, version):
     sub_action.state = target
     sub_action.accepted_on = today if action == "accept" else None
     _touch(sub_action)
-    db.session.flush()
+    _flush()
     audit.record(f"evidence.{'accepted' if action == 'accept' else 'returned'}", submission,
                  sub_action=sub_action, actor=user, before=before,
                  after={**audit.snapshot(sub_action), "submission_id": submission.id,
@@ -247,7 +261,7 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
     if accept:
         sub_action.current_due_on = request.requested_due_on
     _touch(sub_action)
-    db.session.flush()
+    _flush()
     audit.record(f"due_date.{'accepted' if accept else 'declined'}", request, sub_action=sub_action, actor=user,
                  before=before, after={**audit.snapshot(sub_action), "request_id": request.id,
                                        "comment": request.decision_comment})
@@ -267,7 +281,7 @@ def set_phc_flag(user, recommendation, flagged: bool):
         return False
     before = {"phc_flag": recommendation.phc_flag}
     recommendation.phc_flag = flagged
-    db.session.flush()
+    _flush()
     audit.record("recommendation.flagged" if flagged else "recommendation.unflagged", recommendation,
                  actor=user, before=before, after={"phc_flag": flagged, "ref": recommendation.ref})
     return True

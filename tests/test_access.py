@@ -121,3 +121,18 @@ def test_reviewer_viewer_admin_see_all_fifteen_sections(demo_app, demo_client, d
     with demo_app.app_context():
         ids = db.session.scalars(select(Section.id)).all()
     assert all(demo_client.get(f"/sections/{i}").status_code == 200 for i in ids)
+
+
+def test_htmx_errors_swap_only_the_flash_banner(demo_client, demo_auth):
+    demo_auth.login("ahch@demo.test")
+    response = demo_client.get("/sub-actions/999999", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert response.headers["HX-Reswap"] == "none"
+    body = response.get_data(as_text=True)
+    assert 'hx-swap-oob="true"' in body and "<html" not in body
+
+
+def test_htmx_post_with_expired_session_goes_to_sign_in(demo_client):
+    response = demo_client.post("/sub-actions/1/notes", data={"body": "x"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")

@@ -54,6 +54,10 @@ def journey(page, base, sa_id, *, js, checker=None):
     expect(row).to_contain_text("Evidence submitted, awaiting review")
     expect(row.get_by_role("link", name="board-minutes.pdf")).to_be_visible()
     expect(page.locator('#workspace-counts [data-count="submitted"]')).to_have_text(str(submitted + 1))
+    # The progress table swapped out of band is whole, in its place, and not inside the plan table.
+    expect(page.locator("#progress-own table tbody tr")).not_to_have_count(0)
+    assert page.locator("#progress-own").count() == 1
+    assert page.locator("table table, tbody #progress-own, tr + div").count() == 0
     assert axe_violations(page) == []
 
     # Withdraw it.

@@ -87,3 +87,7 @@ def test_dashboard_as_at_query_and_bad_date(demo_client, demo_auth):
     assert rows[-1][3] == 0
     bad = demo_client.get("/?as_at=31 February 2019").get_data(as_text=True)
     assert "Enter a real date" in bad
+    future = demo_client.get("/?as_at=31 December 2019").get_data(as_text=True)
+    assert "Choose a date on or before today (1 April 2019)" in future
+    _, rows = table_cells(future, "progress-overall")
+    assert rows[-1] == ("Total", 49, 245, 93, 152, 0)  # shown as at today instead

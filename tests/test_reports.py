@@ -94,7 +94,7 @@ def test_each_sub_action_row_shows_owner_lead_dates_status_note_and_evidence(ctx
     assert escape(green.note.body) in row
     assert "accepted" in row and escape(green.evidence[-1].decided_by.name) in row
     revised = next(i for i in plan.items if i.revised)
-    assert "revised to" in re.search(rf"<tr><td>{re.escape(revised.sub_action.ref)}</td>(.*?)</tr>", html, re.S).group(1)
+    assert "revised from" in re.search(rf"<tr><td>{re.escape(revised.sub_action.ref)}</td>(.*?)</tr>", html, re.S).group(1)
 
 
 def test_the_plan_as_at_an_earlier_date_uses_the_history(ctx):

@@ -87,7 +87,7 @@ def test_recording_needs_the_csrf_token_and_a_past_date(app, client, auth):
     auth.login("admin@demo.test")
     assert client.post("/reports/submissions", data={"as_at": "1 April 2019"}).status_code == 400
     response = _record(client, auth, as_at="5 April 2019")
-    assert response.status_code == 422 and "today or earlier" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "on or before today" in response.get_data(as_text=True)
     assert db.session.scalars(select(CqcSubmission)).first() is None
 
 

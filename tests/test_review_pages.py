@@ -89,7 +89,7 @@ def test_an_org_user_sees_what_was_returned_and_decided_since_the_last_visit(app
     org_auth.login("ahch@demo.test")
     html = org_client.get("/").get_data(as_text=True)
     assert "Decided since your last visit" in html
-    since = html[html.index('id="decisions-since"'):html.index('id="progress-own"')]
+    since = html[html.index('id="decisions-since"'):html.index('>Sections</h2>')]
     returned = re.search(rf'id="returned-{first.sub_action_id}".*?</li>', since, re.S).group(0)
     assert "Attach the signed minutes." in returned and first.sub_action.ref in returned
     table = re.search(r"<tbody.*?</tbody>", since[since.index('id="decisions-since-table"'):], re.S).group(0)

@@ -207,6 +207,20 @@ def test_a_stale_version_changes_nothing(app):
     assert sub.status == "pending" and sa.state == SUBMITTED and audit_count() == events
 
 
+def test_a_concurrent_change_that_wins_the_race_makes_the_loser_stale(app):
+    """Both read version N; the other request's UPDATE lands first. Ours must not overwrite it."""
+    sub = pending_submission()
+    sa, events = sub.sub_action, audit_count()
+    seen = sa.version
+    with db.engine.begin() as other:  # another app instance, another connection
+        other.execute(SubAction.__table__.update().where(SubAction.__table__.c.id == sa.id)
+                      .values(version=seen + 1))
+    with pytest.raises(workflow.StaleError):
+        workflow.accept_submission(user("reviewer@demo.test"), sub, "", version=seen)
+    db.session.rollback()
+    assert db.session.get(EvidenceSubmission, sub.id).status == "pending" and audit_count() == events
+
+
 # --- evidence changed after acceptance; figures as at a date -----------------------------------
 
 def test_new_evidence_after_acceptance_lapses_it_from_that_date(app):

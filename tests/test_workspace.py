@@ -33,8 +33,9 @@ def org(code):
 
 
 def own_sub_action(code="ahch", state="open"):
-    """A sub-action the organisation owns, in `state`, not yet due, with no date request pending."""
-    pending = select(DueDateRequest.sub_action_id).where(DueDateRequest.status == "pending")
+    """A sub-action the organisation owns, in `state`, not yet due, with no date request at all
+    (so that its due date is the one on the row, not one from the recorded history)."""
+    pending = select(DueDateRequest.sub_action_id)
     return db.session.scalars(
         select(SubAction).where(SubAction.owner_id == org(code).id, SubAction.state == state,
                                 SubAction.current_due_on >= TODAY, SubAction.id.not_in(pending))

@@ -35,7 +35,7 @@ def _date_arg(name, default):
     if not raw:
         return default, None
     try:
-        return dates.parse(raw), None
+        return dates.parse_as_at(raw), None
     except ValueError as exc:
         return default, str(exc)
 
@@ -116,9 +116,7 @@ def submissions(date_error=None, status=200):
 @access.signed_in(access.ADMIN)
 def record_submission():
     review = _review()
-    as_at, error = _date_arg("as_at", dates.today())
-    if not error and as_at > dates.today():
-        error = "The date must be today or earlier"
+    as_at, error = _date_arg("as_at", dates.today())  # refuses dates after today
     if error:
         return submissions(error, 422)
     plan = data.load_plan(current_user, review, as_at)

@@ -165,7 +165,7 @@ class SinceLastVisit:
     decisions: list  # [Decision], newest first
 
 
-RECENT = 10  # on a first visit (no previous visit): the latest few decisions
+RECENT = 5  # on a first visit (no previous visit): the latest few decisions
 
 
 def decisions_since(user):

@@ -3,7 +3,6 @@
 message out of band), or a redirect back for a plain form. Invalid input: 422 and the form again."""
 from flask import current_app, flash, g, redirect, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access, dates, evidence, htmx, workflow
@@ -13,8 +12,7 @@ from . import bp, rows
 from .views import workspace_return_to
 
 MEMBERS = (access.ORG, access.REVIEWER)
-STALE = workflow.StaleError("Someone else changed this sub-action while you had it open. "
-                            "Nothing was saved; its current state is shown.")
+STALE = workflow.StaleError(workflow.STALE_MESSAGE)
 # Messages of sefton.workflow that belong to one field of a form (the others are shown above the form).
 FIELD_OF = {
     "Enter the progress note": "body",
@@ -139,17 +137,6 @@ def upload_too_large(error):
         return _error(413, ERROR_TEXT[413][0], message)
     access.get_sub_action(current_user, sub_action_id, for_change=True)
     return _answer(sub_action_id, 413, form="evidence", errors={"files": message})
-
-
-@bp.errorhandler(CSRFError)
-def csrf_refused(error):
-    """An htmx post whose session has expired goes to sign-in (HX-Redirect), like any other request
-    that needs a sign-in; otherwise the usual 400."""
-    if htmx.is_htmx() and not current_user.is_authenticated:
-        return htmx.redirect_to_login()
-    current_app.logger.info("CSRF refused: %s %s", request.method, request.path)
-    return _error(400, ERROR_TEXT[400][0],
-                  "The form had expired or was not sent from this site. Reload the page and try again.")
 
 
 def _error(code, title, body):
