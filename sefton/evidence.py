@@ -109,8 +109,8 @@ def clean_name(raw: str) -> str:
     name = unicodedata.normalize("NFC", (raw or "").strip())
     if not name:
         raise UploadError("The file has no name")
-    if "/" in name or "\\" in name or name.startswith(".") or ".." in name:
-        raise UploadError("File names cannot contain folders or '..'; rename the file and try again")
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise UploadError("File names cannot contain folders or start with '.'; rename the file and try again")
     if any(unicodedata.category(ch) == "Cc" for ch in name) or len(name) > 200:
         raise UploadError("The file name is too long or has characters that are not allowed")
     return name

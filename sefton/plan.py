@@ -63,5 +63,6 @@ def recommendation(rec_id):
 @access.signed_in()
 def sub_action(sub_action_id):
     sa = access.get_sub_action(current_user, sub_action_id)
+    queries.load_details(sa)
     rows = queries.sub_action_rows(current_user, SubAction.id == sa.id)
     return render_template("plan/sub_action.html", row=rows[0], sa=sa)

@@ -56,3 +56,31 @@ def test_dashboard_and_section_queries_do_not_grow_with_the_plan(app, client, au
     after = measure()
     assert db.session.scalar(select(db.func.count(SubAction.id))) == 245 * 5
     assert after == before
+
+
+def test_sub_action_page_queries_do_not_grow_with_its_history(app, client, auth):
+    """Submissions, files and notes are loaded together, not one query each while rendering."""
+    from sefton.models import EvidenceFile, ProgressNote, User
+
+    auth.login("ahch@demo.test")
+    sa = db.session.scalars(select(SubAction).join(SubAction.owner).where(
+        SubAction.owner.has(code="ahch"), SubAction.state == "accepted")).first()
+    sa_id, member_id = sa.id, db.session.scalar(select(User.id).where(User.email == "ahch@demo.test"))
+
+    def measure():
+        db.session.remove()
+        with count_queries() as c:
+            assert client.get(f"/sub-actions/{sa_id}").status_code == 200
+        return c["n"]
+
+    before = measure()
+    sa = db.session.get(SubAction, sa_id)
+    for n in range(4):
+        sub = EvidenceSubmission(sub_action_id=sa.id, description="older", status="withdrawn",
+                                 submitted_on=dt.date(2019, 2, 1), submitted_by_id=member_id)
+        sub.files.append(EvidenceFile(original_name=f"f{n}.txt", content_type="text/plain", size=1, sha256="0" * 64,
+                                      data=b"x", uploaded_by_id=member_id))
+        db.session.add(sub)
+        db.session.add(ProgressNote(sub_action_id=sa.id, noted_on=dt.date(2019, 2, 1), body="n", author_id=member_id))
+    db.session.commit()
+    assert measure() == before

@@ -159,3 +159,9 @@ def test_other_organisations_get_404_even_on_a_shared_recommendation(app, client
         other = app.test_client()
         Auth(other).login(f"{code}@demo.test")
         assert other.get(f"/evidence/{stored.id}").status_code == 404, code
+
+
+def test_a_name_with_two_dots_inside_is_fine():
+    from sefton.evidence import check
+
+    assert check("report..v2.txt", b"Minutes (illustrative).\n", 1024).name == "report..v2.txt"
