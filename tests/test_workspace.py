@@ -156,6 +156,9 @@ def test_reviewer_without_an_organisation_has_no_workspace(app, client):
 def test_filters(app, client, ahch, query, check):
     from sefton import queries
 
+    returned = own_sub_action()  # the demo may have no returned evidence of Alder Hey's own
+    returned.state = "returned"
+    db.session.commit()
     html = client.get(f"/my-actions?{query}").get_data(as_text=True)
     shown = {int(i) for i in re.findall(r'<tr class="nhsuk-table__row app-workspace-row" id="subaction-(\d+)"', html)}
     user = db.session.scalar(select(User).where(User.email == "ahch@demo.test"))
@@ -163,7 +166,8 @@ def test_filters(app, client, ahch, query, check):
 
     with app.test_request_context():
         rows = queries.sub_action_rows(user, owned_by(user.organisation_id), as_at=TODAY)
-    expected = {r.id for r in rows if check(r.sub_action, r.colour)}
+    # A filter picks the organisation's own sub-actions (co-owners' rows are context, unfiltered).
+    expected = {r.id for r in rows if check(r.sub_action, r.colour) and r.sub_action.owner_id == user.organisation_id}
     assert shown == expected and expected
 
 
@@ -459,3 +463,14 @@ def test_plain_form_never_redirects_off_the_site(app, client, ahch, next_url):
                     htmx=False, token=ahch.token("/my-actions"))
     assert response.status_code == 302
     assert response.headers["Location"] == f"/my-actions#subaction-{sa.id}"
+
+
+def test_a_filter_shows_only_the_organisations_own_sub_actions(app, client, ahch):
+    own_sub_action().state = "returned"
+    db.session.commit()
+    html = client.get("/my-actions?status=returned").get_data(as_text=True)
+    shown = {int(i) for i in re.findall(r'app-workspace-row" id="subaction-(\d+)"', html)}
+    mine = set(db.session.scalars(select(SubAction.id).where(SubAction.owner_id == org("ahch").id,
+                                                             SubAction.state == "returned")))
+    assert shown == mine and mine
+    assert "read only" not in html.split('id="progress-own"')[0].split("</form>")[-1]

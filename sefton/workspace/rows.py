@@ -48,10 +48,15 @@ def filter_conditions(status, due, today):
 
 def grouped(user, org_id, status="", due="", today=None):
     """[(section, [(recommendation, [rows])])] of the recommendations assigned to the organisation:
-    its own sub-actions and its co-owners' (read-only), in plan order; empty groups dropped."""
+    its own sub-actions and, unfiltered, its co-owners' (read-only), in plan order; empty groups
+    dropped."""
     recs = queries.recommendations_in(user, owned_by(org_id))
-    rows = attach(queries.sub_action_rows(user, owned_by(org_id), *filter_conditions(status, due, today),
-                                          as_at=today))
+    conditions = filter_conditions(status, due, today)
+    if conditions:
+        # A filter picks the organisation's own work, as the counts above it do; co-owners' rows
+        # are shown for context only when nothing is filtered.
+        conditions.append(SubAction.owner_id == org_id)
+    rows = attach(queries.sub_action_rows(user, owned_by(org_id), *conditions, as_at=today))
     sections = []
     for rec, rec_rows in queries.group_by_recommendation(recs, rows):
         if not rec_rows:
