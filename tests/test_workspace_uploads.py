@@ -165,3 +165,14 @@ def test_a_name_with_two_dots_inside_is_fine():
     from sefton.evidence import check
 
     assert check("report..v2.txt", b"Minutes (illustrative).\n", 1024).name == "report..v2.txt"
+
+
+def test_an_empty_evidence_form_names_both_missing_fields(app, client):
+    Auth(client).login("ahch@demo.test")
+    sa = own_sub_action()
+    token = Auth(client).token("/my-actions")
+    response = client.post(f"/sub-actions/{sa.id}/evidence", data={"version": sa.version, "description": ""},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Describe what the evidence shows" in body and "Choose at least one file to upload" in body

@@ -25,11 +25,12 @@ FIELD_OF = {
 
 
 class Invalid(Exception):
-    """Input refused before it reaches the workflow (a date that is not a date, a refused file)."""
+    """Input refused before it reaches the workflow (a date that is not a date, a refused file):
+    every field's error at once, {field: message}."""
 
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, errors):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
 
 
 @bp.post("/sub-actions/<int:sub_action_id>/notes")
@@ -46,10 +47,17 @@ def add_note(sub_action_id):
 def submit_evidence(sub_action_id):
     def apply(sa, version):
         limit = int(current_app.config["SEFTON_MAX_UPLOAD_MB"]) * 1024 * 1024
+        errors = {}
+        if not (request.form.get("description") or "").strip():
+            errors["description"] = "Describe what the evidence shows"
         try:
             files = evidence.check_uploads(request.files.getlist("files"), limit)
+            if not files:
+                errors["files"] = "Choose at least one file to upload"
         except evidence.UploadError as exc:
-            raise Invalid("files", str(exc)) from None
+            errors["files"] = str(exc)
+        if errors:
+            raise Invalid(errors)
         workflow.submit_evidence(current_user, sa, request.form.get("description"), files, version=version)
 
     return _act(sub_action_id, "evidence", apply, "Evidence submitted. It is now awaiting review.")
@@ -71,7 +79,7 @@ def request_due_date(sub_action_id):
         try:
             new_due_on = dates.parse(request.form.get("new_due_on", ""))
         except ValueError as exc:
-            raise Invalid("new_due_on", str(exc)) from None
+            raise Invalid({"new_due_on": str(exc)}) from None
         workflow.request_due_date(current_user, sa, new_due_on, request.form.get("reason"), version=version)
 
     return _act(sub_action_id, "date", apply, "New due date requested. A reviewer will decide on it.")
@@ -95,7 +103,7 @@ def _act(sub_action_id, form, apply, success):
         return _answer(sub_action_id, 409, form=None, notice=str(STALE))
     except Invalid as exc:
         db.session.rollback()
-        return _answer(sub_action_id, 422, form=form, errors={exc.field: str(exc)})
+        return _answer(sub_action_id, 422, form=form, errors=exc.errors)
     except workflow.WorkflowError as exc:
         db.session.rollback()
         field = FIELD_OF.get(str(exc))
