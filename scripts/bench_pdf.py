@@ -84,7 +84,6 @@ def main():
             render()
             _, traced_peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            pages = out.count(b"/Type /Page\n") or out.count(b"/Type /Page") - out.count(b"/Type /Pages")
 
     print(f"Sefton updated action plan: {rows} sub-action rows, {len(out) / 1024:.0f} KiB PDF, "
           f"{'untagged' if args.untagged else 'tagged (PDF/UA-1)'}, {args.runs} runs")

@@ -28,7 +28,6 @@ def build(url):
     from flask_migrate import upgrade
 
     from sefton import create_app, demo
-    from sefton.extensions import db
 
     config = {"TESTING": True, "SEFTON_DEMO": True, "SEFTON_TODAY": "2019-04-01", "SEFTON_DATABASE_URL": url,
               "SEFTON_SECRET_KEY": "bench", "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False}

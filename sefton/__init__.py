@@ -33,32 +33,17 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import auth, cli, htmx, plan, web
+    from . import auth, cli, htmx, plan, reports, review, web, workspace
 
     web.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(plan.bp)
-    _register_optional_blueprints(app)
+    for area in (auth, plan, workspace, review, reports):
+        app.register_blueprint(area.bp)
     cli.init_app(app)
     if app.config["SEFTON_DEMO"] and not app.config.get("TESTING"):
         _load_demo_if_empty(app)
     return app
-
-
-def _register_optional_blueprints(app):
-    """Areas added by later work register themselves here."""
-    from importlib import import_module
-
-    for name in ("workspace", "review", "reports"):
-        try:
-            module = import_module(f"sefton.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"sefton.{name}":
-                raise
-            continue
-        app.register_blueprint(module.bp)
 
 
 def _load_demo_if_empty(app):

@@ -62,14 +62,19 @@ def sees_all(user) -> bool:
     return user.role in SEES_ALL
 
 
+def assigned_to(org_id):
+    """SQL condition: the Recommendation is assigned to the organisation (one of its owners)."""
+    return exists().where(
+        recommendation_owners.c.recommendation_id == Recommendation.id,
+        recommendation_owners.c.organisation_id == org_id,
+    )
+
+
 def _rec_visible(user):
     """SQL condition: the Recommendation is visible to the user."""
     if sees_all(user):
         return True
-    return exists().where(
-        recommendation_owners.c.recommendation_id == Recommendation.id,
-        recommendation_owners.c.organisation_id == user.organisation_id,
-    )
+    return assigned_to(user.organisation_id)
 
 
 def recommendations(user):
@@ -168,6 +173,14 @@ def can_decide(user, submission) -> bool:
 
 def can_decide_date(user, request) -> bool:
     return user.role == REVIEWER and request.requested_by_id != user.id
+
+
+FLAGGERS = (REVIEWER, ADMIN)
+
+
+def can_flag(user) -> bool:
+    """Set or clear "for the attention of Public Health Commissioners" on a recommendation."""
+    return user.role in FLAGGERS
 
 
 def is_admin(user) -> bool:

@@ -1,6 +1,4 @@
 """Sign-in and sign-out (Flask-Login, Flask-WTF with CSRF, werkzeug password hashes)."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -11,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from . import access, htmx
 from .extensions import db, limiter, login_manager
+from .web import safe_path
 from .models import User, utcnow
 
 bp = Blueprint("auth", __name__)
@@ -43,16 +42,6 @@ def init_app(app):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _safe_next(target):
-    """Only a path on this site; never an absolute or scheme-relative URL."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def _login_limit():
     return current_app.config["SEFTON_LOGIN_RATE_LIMIT"]
 
@@ -73,7 +62,7 @@ def login():
             user.previous_seen_at, user.last_seen_at = user.last_seen_at, utcnow()
             db.session.commit()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("plan.dashboard"))
+            return redirect(safe_path(request.args.get("next")) or url_for("plan.dashboard"))
         error = SIGN_IN_FAILED
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, error=error), status

@@ -6,7 +6,7 @@ never load every row into Python; tests/test_status.py checks that both give the
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select
 
 from .extensions import db
 from .models import (
@@ -103,6 +103,21 @@ def _total(rows):
     return Table(rows, total)
 
 
+def _count_sub_actions(rows, key, review_id, as_at, *conditions):
+    """Add to rows[key] the review's sub-actions by colour as at `as_at` (one GROUP BY query)."""
+    colour = status_column(as_at).label("colour")
+    query = (
+        select(key, colour, func.count(SubAction.id))
+        .join(Recommendation, SubAction.recommendation_id == Recommendation.id)
+        .join(Section)
+        .where(Section.review_id == review_id, *conditions)
+        .group_by(key, colour)
+    )
+    for row_key, col, n in db.session.execute(query):
+        rows[row_key].counts[col] += n
+        rows[row_key].sub_actions += n
+
+
 def by_section(review_id: int, as_at: dt.date, org_id: int | None = None) -> Table:
     """The deck's progress table: one row per section. With org_id, that organisation's slice:
     the recommendations assigned to it and the sub-actions it owns, sections it has a part in."""
@@ -118,19 +133,8 @@ def by_section(review_id: int, as_at: dt.date, org_id: int | None = None) -> Tab
     for sid, n in db.session.execute(recs):
         rows[sid].actions = n
 
-    colour = status_column(as_at).label("colour")
-    subs = (
-        select(Recommendation.section_id, colour, func.count(SubAction.id))
-        .join(Recommendation, SubAction.recommendation_id == Recommendation.id)
-        .join(Section)
-        .where(Section.review_id == review_id)
-    )
-    if org_id is not None:
-        subs = subs.where(SubAction.owner_id == org_id)
-    subs = subs.group_by(Recommendation.section_id, colour)
-    for sid, col, n in db.session.execute(subs):
-        rows[sid].counts[col] += n
-        rows[sid].sub_actions += n
+    owned = [SubAction.owner_id == org_id] if org_id is not None else []
+    _count_sub_actions(rows, Recommendation.section_id, review_id, as_at, *owned)
 
     kept = [r for r in rows.values() if org_id is None or r.actions or r.sub_actions]
     return _total(kept)
@@ -151,17 +155,7 @@ def by_organisation(review_id: int, as_at: dt.date) -> Table:
     for oid, n in db.session.execute(recs):
         rows[oid].actions = n
 
-    colour = status_column(as_at).label("colour")
-    subs = (
-        select(SubAction.owner_id, colour, func.count(SubAction.id))
-        .join(Recommendation, SubAction.recommendation_id == Recommendation.id)
-        .join(Section)
-        .where(Section.review_id == review_id)
-        .group_by(SubAction.owner_id, colour)
-    )
-    for oid, col, n in db.session.execute(subs):
-        rows[oid].counts[col] += n
-        rows[oid].sub_actions += n
+    _count_sub_actions(rows, SubAction.owner_id, review_id, as_at)
 
     kept = [r for r in rows.values() if r.actions or r.sub_actions]
     # Recommendations shared by several organisations count once in the total, not once per owner.

@@ -50,6 +50,13 @@ def sub_action_rows(user, *conditions, as_at=None, order=None):
     return rows
 
 
+def sub_action_loads(rel):
+    """Options that load, in the same query, the sub-action behind `rel` (a relationship such as
+    EvidenceSubmission.sub_action) with what its ref and owner need."""
+    return (joinedload(rel).joinedload(SubAction.owner),
+            joinedload(rel).joinedload(SubAction.recommendation).joinedload(Recommendation.section))
+
+
 def load_details(sub_action):
     """Load a sub-action's submissions (files, people) and notes (authors) in a fixed number of
     queries, instead of one per submission and note while the page renders."""

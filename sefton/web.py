@@ -1,7 +1,12 @@
 """What every page shares: template filters and globals, error pages, the health check."""
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from flask import jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy import select, text
 
 from . import access, dates, htmx, status
@@ -18,24 +23,55 @@ ERROR_TEXT = {
 }
 
 
-# (endpoint, label, roles): areas add their entry with add_nav(); the header shows those for the role.
-NAV = [("plan.dashboard", "Dashboard", access.EVERYONE)]
-NAV_WHEN = {}  # endpoint -> predicate(user): show the link only when it holds (e.g. has an organisation)
+@dataclass(frozen=True)
+class NavItem:
+    """A header link: shown to `roles`, and only when `when(user)` holds if given; `badge(user)`
+    renders a count after the label on full pages (htmx answers update it out of band)."""
+
+    endpoint: str
+    label: str
+    roles: tuple
+    when: Callable | None = None
+    badge: Callable | None = None
 
 
-def add_nav(endpoint, label, roles, when=None):
-    if (endpoint, label, tuple(roles)) not in NAV:
-        NAV.append((endpoint, label, tuple(roles)))
-    if when is not None:
-        NAV_WHEN[endpoint] = when
+# Areas add their entry with add_nav(); the header shows those for the user, in this order.
+NAV = {"plan.dashboard": NavItem("plan.dashboard", "Dashboard", access.EVERYONE)}
+
+
+def add_nav(endpoint, label, roles, when=None, badge=None):
+    NAV[endpoint] = NavItem(endpoint, label, tuple(roles), when, badge)
 
 
 def nav_links():
     if not current_user.is_authenticated:
         return []
-    return [{"href": url_for(endpoint), "text": label, "current": request.endpoint == endpoint}
-            for endpoint, label, roles in NAV
-            if current_user.role in roles and NAV_WHEN.get(endpoint, lambda user: True)(current_user)]
+    links = []
+    for item in NAV.values():
+        if current_user.role not in item.roles or (item.when is not None and not item.when(current_user)):
+            continue
+        link = {"href": url_for(item.endpoint), "text": item.label, "current": request.endpoint == item.endpoint}
+        if item.badge is not None and not htmx.is_htmx():
+            link["html"] = Markup("{} {}").format(item.label, item.badge(current_user))
+        links.append(link)
+    return links
+
+
+def safe_path(target):
+    """A path on this site (never an absolute or scheme-relative URL), or None: for ?next= and
+    for the page a form returns to."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(ch) < 32 for ch in target)):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def error_response(code, title, body):
+    """An error as a page, or for htmx as the out-of-band #flash banner (see sefton.htmx)."""
+    if htmx.is_htmx():
+        return render_template("_error_banner.html", title=title, body=body), code
+    return render_template("error.html", title=title, body=body, code=code), code
 
 
 def file_size(size: int) -> str:
@@ -87,10 +123,7 @@ def init_app(app):
 
     def error_page(code, description=None):
         title, body = ERROR_TEXT.get(code, ERROR_TEXT[500])
-        body = body.format(mb=app.config["SEFTON_MAX_UPLOAD_MB"])
-        if htmx.is_htmx():
-            return render_template("_error_banner.html", title=title, body=description or body), code
-        return render_template("error.html", title=title, body=description or body, code=code), code
+        return error_response(code, title, description or body.format(mb=app.config["SEFTON_MAX_UPLOAD_MB"]))
 
     for code in (400, 403, 404, 413, 429, 500):
         app.register_error_handler(code, lambda e, code=code: error_page(code))

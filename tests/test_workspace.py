@@ -162,10 +162,10 @@ def test_filters(app, client, ahch, query, check):
     html = client.get(f"/my-actions?{query}").get_data(as_text=True)
     shown = {int(i) for i in re.findall(r'<tr class="nhsuk-table__row app-workspace-row" id="subaction-(\d+)"', html)}
     user = db.session.scalar(select(User).where(User.email == "ahch@demo.test"))
-    from sefton.workspace.rows import owned_by
+    from sefton.access import assigned_to
 
     with app.test_request_context():
-        rows = queries.sub_action_rows(user, owned_by(user.organisation_id), as_at=TODAY)
+        rows = queries.sub_action_rows(user, assigned_to(user.organisation_id), as_at=TODAY)
     # A filter picks the organisation's own sub-actions (co-owners' rows are context, unfiltered).
     expected = {r.id for r in rows if check(r.sub_action, r.colour) and r.sub_action.owner_id == user.organisation_id}
     assert shown == expected and expected

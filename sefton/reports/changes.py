@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from .. import access, dates, progress, status
 from ..extensions import db
 from ..models import CqcSubmission, DueDateRequest, EvidenceSubmission, Recommendation, Section, SubAction
+from ..queries import sub_action_loads
 
 
 @dataclass
@@ -77,12 +78,6 @@ def submissions(review):
         .order_by(CqcSubmission.submitted_at.desc(), CqcSubmission.id.desc())))
 
 
-def _sub_action_loads(rel):
-    """Load a row's sub-action with what its ref and owner need, in the same query."""
-    return (joinedload(rel).joinedload(SubAction.owner),
-            joinedload(rel).joinedload(SubAction.recommendation).joinedload(Recommendation.section))
-
-
 @dataclass
 class MeetingPack:
     since: dt.date
@@ -102,14 +97,14 @@ def meeting_pack(user, review, since: dt.date) -> MeetingPack:
     s = EvidenceSubmission
     awaiting = list(db.session.scalars(
         access.evidence_submissions(user).where(s.status == s.PENDING, s.sub_action_id.in_(visible))
-        .options(*_sub_action_loads(s.sub_action), joinedload(s.submitted_by))
+        .options(*sub_action_loads(s.sub_action), joinedload(s.submitted_by))
         .order_by(s.submitted_on, s.id)))
     r = DueDateRequest
     start = dt.datetime.combine(since, dt.time())
     requests = list(db.session.scalars(
         select(r).where(r.sub_action_id.in_(visible),
                         or_(r.requested_at >= start, r.decided_on >= since))
-        .options(*_sub_action_loads(r.sub_action), joinedload(r.requested_by), joinedload(r.decided_by))
+        .options(*sub_action_loads(r.sub_action), joinedload(r.requested_by), joinedload(r.decided_by))
         .order_by(r.requested_at, r.id)))
     requested = [q for q in requests if q.requested_at >= start]
     decided = [q for q in requests if q.decided_on is not None and q.decided_on >= since

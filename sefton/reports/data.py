@@ -8,12 +8,12 @@ shows exactly what the dashboard shows for the same date and scope.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import access, progress, status
 from ..extensions import db
-from ..models import EvidenceSubmission, Organisation, ProgressNote, Recommendation, Section, SubAction, recommendation_owners
+from ..models import EvidenceSubmission, Organisation, ProgressNote, Recommendation, Section, SubAction
 
 
 @dataclass
@@ -76,18 +76,13 @@ def scope_org(user, org_code=None):
     return db.session.scalar(select(Organisation).where(Organisation.code == org_code))
 
 
-def _assigned_to(org_id):
-    return exists().where(recommendation_owners.c.recommendation_id == Recommendation.id,
-                          recommendation_owners.c.organisation_id == org_id)
-
-
 def load_plan(user, review, as_at, org=None) -> Plan:
     """The plan for a report (about 9 queries, whatever its size)."""
     rec_conditions = [Section.review_id == review.id]
     sa_conditions = [Section.review_id == review.id]
     if org is not None:
-        rec_conditions.append(_assigned_to(org.id))
-        sa_conditions += [_assigned_to(org.id), SubAction.owner_id == org.id]
+        rec_conditions.append(access.assigned_to(org.id))
+        sa_conditions += [access.assigned_to(org.id), SubAction.owner_id == org.id]
 
     recs = list(db.session.scalars(
         access.recommendations(user).join(Section, Recommendation.section_id == Section.id)

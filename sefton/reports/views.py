@@ -68,36 +68,34 @@ def index(date_error=None, status=200):
                            date_error=date_error), status
 
 
-@bp.get("/plan.pdf")
-@access.signed_in(*ALL)
-def plan_pdf():
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_download(render, mimetype, stem, ext):
+    """The plan as at ?as_at= (scoped to the user's organisation, or ?org= for staff), as a file."""
     as_at, org, error = _plan_from_request()
     if error:
         return index(error, 400)
     plan = data.load_plan(current_user, _review(), as_at, org)
-    return _download(pdf.plan_pdf(plan), "application/pdf", _filename("updated-action-plan", plan, "pdf"))
+    return _download(render(plan), mimetype, _filename(stem, plan, ext))
+
+
+@bp.get("/plan.pdf")
+@access.signed_in(*ALL)
+def plan_pdf():
+    return _plan_download(pdf.plan_pdf, "application/pdf", "updated-action-plan", "pdf")
 
 
 @bp.get("/plan.xlsx")
 @access.signed_in(*ALL)
 def plan_xlsx():
-    as_at, org, error = _plan_from_request()
-    if error:
-        return index(error, 400)
-    plan = data.load_plan(current_user, _review(), as_at, org)
-    return _download(excel.workbook_bytes(plan),
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     _filename("action-plan", plan, "xlsx"))
+    return _plan_download(excel.workbook_bytes, XLSX, "action-plan", "xlsx")
 
 
 @bp.get("/plan.csv")
 @access.signed_in(*ALL)
 def plan_csv():
-    as_at, org, error = _plan_from_request()
-    if error:
-        return index(error, 400)
-    plan = data.load_plan(current_user, _review(), as_at, org)
-    return _download(excel.csv_text(plan), "text/csv; charset=utf-8", _filename("action-plan", plan, "csv"))
+    return _plan_download(excel.csv_text, "text/csv; charset=utf-8", "action-plan", "csv")
 
 
 # --- submissions to CQC ----------------------------------------------------------------------

@@ -10,13 +10,13 @@ from . import REVIEW_ROLES, bp, queries
 @bp.get("/flagged")
 @access.signed_in(*REVIEW_ROLES)
 def flagged():
-    may_flag = current_user.role in (access.REVIEWER, access.ADMIN)
+    may_flag = access.can_flag(current_user)
     return render_template("review/flagged.html", rows=queries.flagged(current_user), may_flag=may_flag,
                            others=queries.unflagged(current_user) if may_flag else [])
 
 
 @bp.post("/recommendations/<int:rec_id>/flag")
-@access.signed_in(access.REVIEWER, access.ADMIN)
+@access.signed_in(*access.FLAGGERS)
 def flag(rec_id):
     rec = access.get_recommendation(current_user, rec_id)
     flagged = request.form.get("flagged") == "1"

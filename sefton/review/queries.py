@@ -9,7 +9,6 @@ from .. import access, dates, progress, status
 from ..extensions import db
 from ..models import (
     RETURNED,
-    AuditEvent,
     DueDateRequest,
     EvidenceSubmission,
     Organisation,
@@ -17,7 +16,7 @@ from ..models import (
     Section,
     SubAction,
 )
-from ..queries import sub_action_rows
+from ..queries import recommendations_in, sub_action_loads, sub_action_rows
 from ..web import current_review
 
 
@@ -25,11 +24,6 @@ def _with_plan(query):
     """Join a query that has SubAction to its recommendation and section."""
     return (query.join(Recommendation, SubAction.recommendation_id == Recommendation.id)
             .join(Section, Recommendation.section_id == Section.id))
-
-
-def _sub_action_options(attr):
-    return (joinedload(attr).joinedload(SubAction.owner),
-            joinedload(attr).joinedload(SubAction.recommendation).joinedload(Recommendation.section))
 
 
 # --- evidence awaiting review -----------------------------------------------------------------
@@ -42,7 +36,7 @@ def pending_submissions(user, org_code=None, section_number=None):
         query = query.join(Organisation, SubAction.owner_id == Organisation.id).where(Organisation.code == org_code)
     if section_number is not None:
         query = query.where(Section.number == section_number)
-    query = (query.options(*_sub_action_options(EvidenceSubmission.sub_action),
+    query = (query.options(*sub_action_loads(EvidenceSubmission.sub_action),
                            joinedload(EvidenceSubmission.submitted_by), selectinload(EvidenceSubmission.files))
              .order_by(EvidenceSubmission.submitted_at, EvidenceSubmission.id))
     subs = list(db.session.scalars(query).unique())
@@ -67,7 +61,7 @@ def date_requests(user):
 
 def pending_date_requests(user):
     query = (date_requests(user).where(DueDateRequest.status == DueDateRequest.PENDING)
-             .options(*_sub_action_options(DueDateRequest.sub_action), joinedload(DueDateRequest.requested_by))
+             .options(*sub_action_loads(DueDateRequest.sub_action), joinedload(DueDateRequest.requested_by))
              .order_by(DueDateRequest.requested_at, DueDateRequest.id))
     return list(db.session.scalars(query).unique())
 
@@ -85,13 +79,6 @@ def get_date_request(user, request_id):
 
 
 # --- one submission ---------------------------------------------------------------------------
-
-def history(sub_action):
-    """The sub-action's audit events, newest first."""
-    query = (select(AuditEvent).where(AuditEvent.sub_action_id == sub_action.id)
-             .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    return list(db.session.scalars(query))
-
 
 def colour_of(user, sub_action):
     rows = sub_action_rows(user, SubAction.id == sub_action.id)
@@ -128,8 +115,6 @@ class FlaggedRow:
 
 
 def flagged(user):
-    from ..queries import recommendations_in
-
     recs = recommendations_in(user, Recommendation.phc_flag.is_(True))
     rows = {rec.id: FlaggedRow(rec) for rec in recs}
     for row in sub_action_rows(user, Recommendation.phc_flag.is_(True)):
@@ -177,7 +162,7 @@ def decisions_since(user):
     returned_q = (access.evidence_submissions(user)
                   .where(SubAction.owner_id == org, SubAction.state == RETURNED,
                          EvidenceSubmission.status == EvidenceSubmission.RETURNED)
-                  .options(*_sub_action_options(EvidenceSubmission.sub_action))
+                  .options(*sub_action_loads(EvidenceSubmission.sub_action))
                   .order_by(EvidenceSubmission.decided_at.desc(), EvidenceSubmission.id.desc()))
     returned, seen = [], set()
     for sub in db.session.scalars(returned_q).unique():
@@ -187,11 +172,11 @@ def decisions_since(user):
 
     evidence_q = (access.evidence_submissions(user)
                   .where(SubAction.owner_id == org, EvidenceSubmission.decided_at.is_not(None))
-                  .options(*_sub_action_options(EvidenceSubmission.sub_action))
+                  .options(*sub_action_loads(EvidenceSubmission.sub_action))
                   .order_by(EvidenceSubmission.decided_at.desc()))
     dates_q = (date_requests(user).join(SubAction, DueDateRequest.sub_action_id == SubAction.id)
                .where(SubAction.owner_id == org, DueDateRequest.decided_at.is_not(None))
-               .options(*_sub_action_options(DueDateRequest.sub_action))
+               .options(*sub_action_loads(DueDateRequest.sub_action))
                .order_by(DueDateRequest.decided_at.desc()))
     if since is not None:
         evidence_q = evidence_q.where(EvidenceSubmission.decided_at > since)

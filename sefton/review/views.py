@@ -2,7 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import access, dates, htmx, workflow
+from .. import access, dates, history, htmx, web, workflow
 from ..extensions import db
 from ..models import EvidenceSubmission
 from . import REVIEW_ROLES, bp, queries
@@ -62,7 +62,8 @@ def _counts():
 
 def _submission_context(sub, errors=None, values=None):
     sa = sub.sub_action
-    return {"sub": sub, "sa": sa, "row": queries.colour_of(current_user, sa), "events": queries.history(sa),
+    return {"sub": sub, "sa": sa, "row": queries.colour_of(current_user, sa),
+            "entries": history.entries(sa, show_evidence=access.can_see_evidence(current_user, sa)),
             "can_decide": access.can_decide(current_user, sub), "errors": errors or {},
             "values": values or {}, "fingerprint_now": workflow.fingerprint(sub.files), **_counts()}
 
@@ -76,9 +77,7 @@ def _version():
 
 def _refuse(message):
     """403 with a reason: the control is not offered, so only a hand-made request gets here."""
-    if htmx.is_htmx():
-        return render_template("_error_banner.html", title="You cannot do that", body=message), 403
-    return render_template("error.html", title="You cannot do that", body=message, code=403), 403
+    return web.error_response(403, "You cannot do that", message)
 
 
 def _decide(submission_id, action):

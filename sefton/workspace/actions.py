@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access, dates, evidence, htmx, workflow
 from ..extensions import db
-from ..web import ERROR_TEXT, current_review
+from ..web import ERROR_TEXT, current_review, error_response
 from . import bp, rows
 from .views import workspace_return_to
 
@@ -142,12 +142,7 @@ def upload_too_large(error):
     sub_action_id = (request.view_args or {}).get("sub_action_id")
     g.upload_too_large = True
     if request.endpoint != "workspace.submit_evidence" or not current_user.is_authenticated:
-        return _error(413, ERROR_TEXT[413][0], message)
+        return error_response(413, ERROR_TEXT[413][0], message)
     access.get_sub_action(current_user, sub_action_id, for_change=True)
     return _answer(sub_action_id, 413, form="evidence", errors={"files": message})
 
-
-def _error(code, title, body):
-    if htmx.is_htmx():
-        return render_template("_error_banner.html", title=title, body=body), code
-    return render_template("error.html", title=title, body=body, code=code), code

@@ -2,10 +2,10 @@
 counts, and the filters. Every query starts from sefton.access / sefton.queries."""
 import datetime as dt
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import dates, progress, queries
+from .. import access, dates, progress, queries
 from ..extensions import db
 from ..models import (
     RETURNED,
@@ -13,9 +13,7 @@ from ..models import (
     DueDateRequest,
     EvidenceSubmission,
     ProgressNote,
-    Recommendation,
     SubAction,
-    recommendation_owners,
 )
 from ..progress import status_column
 from ..status import COLOURS, GREEN, GREY, LABELS, RED
@@ -23,12 +21,6 @@ from ..status import COLOURS, GREEN, GREY, LABELS, RED
 STATUS_FILTERS = {GREEN: LABELS[GREEN], GREY: LABELS[GREY], RED: LABELS[RED],
                   SUBMITTED: "Evidence awaiting review", RETURNED: "Evidence returned"}
 DUE_FILTERS = {"overdue": "Overdue", "next30": "Due in the next 30 days"}
-
-
-def owned_by(org_id):
-    """SQL condition: the sub-action's recommendation is assigned to the organisation."""
-    return exists().where(recommendation_owners.c.recommendation_id == Recommendation.id,
-                          recommendation_owners.c.organisation_id == org_id)
 
 
 def filter_conditions(status, due, today):
@@ -40,9 +32,8 @@ def filter_conditions(status, due, today):
     if due == "overdue":
         conditions.append(status_column(today) == RED)
     elif due == "next30":
-        conditions += [SubAction.current_due_on >= today,
-                       SubAction.current_due_on <= today + dt.timedelta(days=30),
-                       status_column(today) != GREEN]
+        due_on = progress.due_on_column(today)  # the due date in force, by the one status rule
+        conditions += [due_on >= today, due_on <= today + dt.timedelta(days=30), status_column(today) != GREEN]
     return conditions
 
 
@@ -50,13 +41,13 @@ def grouped(user, org_id, status="", due="", today=None):
     """[(section, [(recommendation, [rows])])] of the recommendations assigned to the organisation:
     its own sub-actions and, unfiltered, its co-owners' (read-only), in plan order; empty groups
     dropped."""
-    recs = queries.recommendations_in(user, owned_by(org_id))
+    recs = queries.recommendations_in(user, access.assigned_to(org_id))
     conditions = filter_conditions(status, due, today)
     if conditions:
         # A filter picks the organisation's own work, as the counts above it do; co-owners' rows
         # are shown for context only when nothing is filtered.
         conditions.append(SubAction.owner_id == org_id)
-    rows = attach(queries.sub_action_rows(user, owned_by(org_id), *conditions, as_at=today))
+    rows = attach(queries.sub_action_rows(user, access.assigned_to(org_id), *conditions, as_at=today))
     sections = []
     for rec, rec_rows in queries.group_by_recommendation(recs, rows):
         if not rec_rows:

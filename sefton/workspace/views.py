@@ -6,20 +6,12 @@ from flask import abort, g, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from .. import access, dates, htmx, workflow
-from ..web import current_review
-from . import bp, rows, timeline
+from ..history import entries as history_entries
+from ..web import current_review, safe_path
+from . import bp, rows
 
 
 # --- shared by the pages and the partials ---------------------------------------------------------
-
-def safe_path(target):
-    """A path on this site (never an absolute or scheme-relative URL), or None."""
-    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
-            or any(ord(ch) < 32 for ch in target)):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
-
 
 @bp.app_template_global()
 def workspace_return_to():
@@ -73,7 +65,7 @@ def my_actions():
 @access.signed_in()
 def history(sub_action_id):
     sa = access.get_sub_action(current_user, sub_action_id)
-    entries = timeline.entries(sa, show_evidence=access.can_see_evidence(current_user, sa))
+    entries = history_entries(sa, show_evidence=access.can_see_evidence(current_user, sa))
     template = "workspace/_history.html" if htmx.is_htmx() else "workspace/history.html"
     return render_template(template, sa=sa, entries=entries)
 

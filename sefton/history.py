@@ -1,13 +1,14 @@
-"""A sub-action's history in words: every audit event, newest first, who, when, what, before/after."""
+"""A sub-action's history in words: every audit event, newest first, who, when, what, before/after.
+Shown to organisation users (workspace) and reviewers (review) alike."""
 import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import dates
-from ..extensions import db
-from ..models import AuditEvent, DueDateRequest, ProgressNote, User
+from . import dates
+from .extensions import db
+from .models import AuditEvent, DueDateRequest, ProgressNote, User
 
 WHAT = {
     "note.added": "Progress note added",
@@ -72,6 +73,8 @@ def changes(before, after, show_evidence):
                 sentences.append(f"{label} changed from {words(kind, old)} to {words(kind, new)}")
         elif key in after and new not in (None, ""):
             sentences.append(f"{label}: {words(kind, new)}")
+    if after.get("lapsed_submission_id"):
+        sentences.append("The earlier acceptance lapsed: the sub-action awaits review again")
     return sentences
 
 
