@@ -125,3 +125,15 @@ def test_meeting_pack_after_a_change(app, client, auth):
     response = client.get("/reports/meeting-pack.pdf?since=25 March 2019")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert client.get("/reports/meeting-pack?since=not a date").status_code == 400
+
+
+def test_meeting_pack_since_before_the_plan_was_agreed(demo_client, demo_auth):
+    """Sub-actions added after the chosen date count as completed when they turned Green since
+    (the demo plan was agreed on 14 January 2019, every green since then)."""
+    demo_auth.login("viewer@demo.test")
+    html = demo_client.get("/reports/meeting-pack?since=1 January 2019").get_data(as_text=True)
+    green = html.split('id="pack-green"')[1].split('id="pack-red"')[0]
+    assert "Completed (turned Green) (93)" in html  # the dashboard's green count on 1 April 2019
+    assert green.count("Added → Green") == 93
+    later = demo_client.get("/reports/meeting-pack?since=1 March 2019").get_data(as_text=True)
+    assert "Added → " not in later and "Grey (not yet due) → Green" in later

@@ -22,6 +22,7 @@ class Change:
     after: str  # colour at the end
     due_before: dt.date
     due_after: dt.date
+    new: bool = False  # added to the plan after the start: it had no colour then
 
 
 @dataclass
@@ -52,15 +53,16 @@ def between(user, review, since: dt.date, until: dt.date | None = None) -> Chang
     result = Changes(since, until)
     start = dt.datetime.combine(since + dt.timedelta(days=1), dt.time())
     for sa, c0, c1, d0, d1 in db.session.execute(query).unique():
-        change = Change(sa, c0, c1, d0, d1)
-        if sa.created_at >= start:
+        change = Change(sa, c0, c1, d0, d1, new=sa.created_at >= start)
+        if change.new:
+            # Also counted below when it turned Green or Red in the period: a meeting pack since a day
+            # before the plan was agreed would otherwise say that nothing was completed.
             result.new.append(change)
-            continue
-        if c1 == status.GREEN and c0 != status.GREEN:
+        if c1 == status.GREEN and (change.new or c0 != status.GREEN):
             result.turned_green.append(change)
-        if c1 == status.RED and c0 != status.RED:
+        if c1 == status.RED and (change.new or c0 != status.RED):
             result.went_red.append(change)
-        if d0 != d1:
+        if not change.new and d0 != d1:
             result.due_changed.append(change)
     return result
 
