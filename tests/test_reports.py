@@ -88,13 +88,13 @@ def test_each_sub_action_row_shows_owner_lead_dates_status_note_and_evidence(ctx
     html = pdf.plan_html(plan)
     green = next(i for i in plan.items if i.colour == "green" and i.note)
     sa = green.sub_action
-    row = re.search(rf"<tr><td>{re.escape(sa.ref)}</td>(.*?)</tr>", html, re.S).group(1)
+    row = re.search(rf"<tr><td>{re.escape(sa.ref)} (.*?)</tr>", html, re.S).group(1)
     assert escape(sa.owner.short_name) in row and escape(sa.lead_name) in row
     assert "Green" in row and 'class="g"' in row
     assert escape(green.note.body) in row
     assert "accepted" in row and escape(green.evidence[-1].decided_by.name) in row
     revised = next(i for i in plan.items if i.revised)
-    assert "revised from" in re.search(rf"<tr><td>{re.escape(revised.sub_action.ref)}</td>(.*?)</tr>", html, re.S).group(1)
+    assert "revised from" in re.search(rf"<tr><td>{re.escape(revised.sub_action.ref)} (.*?)</tr>", html, re.S).group(1)
 
 
 def test_the_plan_as_at_an_earlier_date_uses_the_history(ctx):
@@ -261,6 +261,25 @@ def test_the_pdf_text(demo_app, demo_client, demo_auth, tmp_path):
     assert all(f"Recommendation {s}.{r}:" in text for s, r in recs)
     assert re.search(r"Total\s+49\s+245\s+93\s+152\s+0", text)
     assert "As at 1 April 2019" in text and "Sign-off" in text
+
+
+def test_the_pdf_is_tagged_for_screen_readers(demo_app, demo_client, demo_auth, tmp_path):
+    """PDF/UA-1 tags: headings and tables in the structure tree, each sub-action's cells under their
+    column header only (not under every recommendation of the section), the footer an artifact."""
+    demo_auth.login("sf-ccg@demo.test")
+    path = tmp_path / "sf-ccg.pdf"
+    path.write_bytes(demo_client.get("/reports/plan.pdf").data)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r'H1 \(block\)\n\s+Span \(inline\)\n\s+"Updated action plan', tree)
+    assert tree.count("H2 (block)") >= 4 and "THead" in tree and "TBody" in tree
+    cells = re.findall(r'TD:\n\s+/Headers \[([^\]]*)\]\n\s+Span \(inline\)\n\s+"(\d+\.\d+\.\d+) ', tree)
+    with demo_app.app_context():
+        own = progress.by_section(current_review().id, TODAY, org_id=_org("sf-ccg").id).total.sub_actions
+    assert len(cells) == own > 0
+    assert all(len(headers.split()) == 1 for headers, _ in cells)
+    assert "Page 1 of" not in tree  # the running footer is not read out as content
 
 
 def test_the_org_pdf_contains_nothing_of_another_org(demo_app, demo_client, demo_auth, tmp_path):
