@@ -23,9 +23,9 @@ DEFAULTS = {
     "SEFTON_MAX_UPLOAD_MB": 20,
     "SEFTON_SESSION_HOURS": 12,
     "SEFTON_TIMEZONE": "Europe/London",
-    "SEFTON_SECURE_COOKIES": None,
+    "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",
-    "SEFTON_RATELIMIT_STORAGE_URI": "memory://",  # per process; e.g. redis://127.0.0.1:6379 for several  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
+    "SEFTON_RATELIMIT_STORAGE_URI": "memory://",  # per process; redis://host:6379/0 shared by several
 }
 
 
@@ -81,6 +81,9 @@ def load(app, test_config=None):
     cfg["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
     cfg["RATELIMIT_STORAGE_URI"] = cfg["SEFTON_RATELIMIT_STORAGE_URI"]
     cfg["RATELIMIT_HEADERS_ENABLED"] = True
+    # If the shared store (Redis) is unreachable, count in this process's memory meanwhile: signing in
+    # keeps working and stays limited, rather than failing with an error or not being limited at all.
+    cfg["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
     cfg["WTF_CSRF_TIME_LIMIT"] = None  # pages stay open all day; the token lives as long as the session
     cfg["SESSION_COOKIE_HTTPONLY"] = True
     cfg["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -1,5 +1,9 @@
 """Sign-in, sign-out, CSRF and the session cookie."""
+import os
 import re
+import uuid
+
+import pytest
 
 from sefton.auth import SIGN_IN_FAILED
 
@@ -57,19 +61,76 @@ def test_inactive_user_cannot_sign_in(app, client, auth):
     assert auth.login("lwh@demo.test").status_code == 422
 
 
-def test_sign_in_attempts_are_rate_limited(databases):
-    from conftest import Auth, _make_app
+def _limited_app(databases, **overrides):
+    from conftest import _make_app
 
     url = databases.copy()
-    try:
-        app = _make_app(url, RATELIMIT_ENABLED=True, SEFTON_LOGIN_RATE_LIMIT="3 per minute")
-        client = app.test_client()
-        statuses = [Auth(client).login("ahch@demo.test", "wrong-password").status_code for _ in range(4)]
-        assert statuses == [422, 422, 422, 429]
-        assert "Too many attempts" in Auth(client).login("ahch@demo.test").get_data(as_text=True)
-    finally:
-        with app.app_context():
-            from sefton.extensions import db
+    app = _make_app(url, RATELIMIT_ENABLED=True, SEFTON_LOGIN_RATE_LIMIT="3 per minute", **overrides)
+    return url, app
 
-            db.engine.dispose()
-        databases.drop(url)
+
+def _close(databases, url, app):
+    with app.app_context():
+        from sefton.extensions import db
+
+        db.engine.dispose()
+    databases.drop(url)
+
+
+def _four_wrong_attempts(app):
+    from conftest import Auth
+
+    client = app.test_client()
+    statuses = [Auth(client).login("ahch@demo.test", "wrong-password").status_code for _ in range(4)]
+    return statuses, Auth(client).login("ahch@demo.test").get_data(as_text=True)
+
+
+def test_sign_in_attempts_are_rate_limited(databases):
+    url, app = _limited_app(databases)
+    try:
+        statuses, page = _four_wrong_attempts(app)
+        assert statuses == [422, 422, 422, 429]
+        assert "Too many attempts" in page
+    finally:
+        _close(databases, url, app)
+
+
+REDIS_URL = os.environ.get("SEFTON_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):  # as for Chromium: CI runs these tests, it does not skip them
+            pytest.fail(f"CI must test the shared sign-in limit, but no Redis answers at {REDIS_URL}")
+        pytest.skip(f"no Redis at {REDIS_URL} (set SEFTON_TEST_REDIS_URL)")
+    return client
+
+
+def test_sign_in_attempts_are_counted_in_redis_shared_by_all_instances(databases):
+    """Several gunicorn workers or hosts: the counts live in Redis, not in one process."""
+    store = _redis()
+    prefix = f"sefton-test-{uuid.uuid4().hex}"
+    url, app = _limited_app(databases, SEFTON_RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
+    try:
+        statuses, page = _four_wrong_attempts(app)
+        assert statuses == [422, 422, 422, 429] and "Too many attempts" in page
+        keys = store.keys(f"*{prefix}*")
+        assert keys and all(b"login" in k for k in keys)
+    finally:
+        for key in store.keys(f"*{prefix}*"):
+            store.delete(key)
+        _close(databases, url, app)
+
+
+def test_sign_in_is_still_limited_when_redis_is_down(databases):
+    url, app = _limited_app(databases, SEFTON_RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")  # nothing listens
+    try:
+        statuses, _ = _four_wrong_attempts(app)
+        assert statuses == [422, 422, 422, 429]
+    finally:
+        _close(databases, url, app)
