@@ -19,7 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .. import dates
 
 # Tagged PDF (structure tree for screen readers). WeasyPrint 70 renders our layout the same with
-# tags on, for about 0.08 s more; README ("Measured") says what was checked and what was found.
+# tags on, for about 0.1 s more; README ("Measured") says what was checked and what was found.
 PDF_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}
 
 
