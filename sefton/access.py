@@ -166,13 +166,18 @@ def can_see_evidence(user, sub_action) -> bool:
     return sees_all(user) or sub_action.owner_id == user.organisation_id
 
 
+def is_reviewer(user) -> bool:
+    """Reviewers decide on evidence and date requests (can_decide / can_decide_date say which)."""
+    return user.role == REVIEWER
+
+
 def can_decide(user, submission) -> bool:
     """Reviewers decide on evidence and date requests, never on what they submitted themselves."""
-    return user.role == REVIEWER and submission.submitted_by_id != user.id
+    return is_reviewer(user) and submission.submitted_by_id != user.id
 
 
 def can_decide_date(user, request) -> bool:
-    return user.role == REVIEWER and request.requested_by_id != user.id
+    return is_reviewer(user) and request.requested_by_id != user.id
 
 
 FLAGGERS = (REVIEWER, ADMIN)

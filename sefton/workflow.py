@@ -220,7 +220,7 @@ def return_submission(user, submission, reason, *, version):
 
 def _decide(user, submission, action, comment, version):
     sub_action = submission.sub_action
-    if user.role != access.REVIEWER:
+    if not access.is_reviewer(user):
         raise WorkflowError("Only a reviewer can decide on evidence.")
     if not access.can_decide(user, submission):
         raise WorkflowError("You submitted this evidence, so another reviewer must decide on it.")
@@ -245,7 +245,7 @@ def _decide(user, submission, action, comment, version):
 
 def decide_due_date(user, request, accept: bool, comment="", *, version):
     sub_action = request.sub_action
-    if user.role != access.REVIEWER:
+    if not access.is_reviewer(user):
         raise WorkflowError("Only a reviewer can decide on a due date request.")
     if not access.can_decide_date(user, request):
         raise WorkflowError("You made this request, so another reviewer must decide on it.")
@@ -274,7 +274,7 @@ def set_phc_flag(user, recommendation, flagged: bool):
     """Flag a recommendation "for the attention of Public Health Commissioners", or clear the flag.
     Reviewers and admins may; nothing changes (and nothing is audited) when the flag already is so.
     Returns True when the flag changed."""
-    if user.role not in (access.REVIEWER, access.ADMIN):
+    if not access.can_flag(user):
         raise WorkflowError("Only a reviewer or an administrator can flag a recommendation.")
     flagged = bool(flagged)
     if recommendation.phc_flag == flagged:
