@@ -130,6 +130,12 @@ class Builder:
             on_site_to=dt.date(2018, 7, 27),
             published_on=dt.date(2018, 11, 28),
             plan_due_on=dt.date(2019, 7, 4),
+            code="CLAS-2018",
+            chair="Accountable Officer, NHS South Sefton CCG and NHS Southport and Formby CCG",
+            plan_agreed_on=PLAN_AGREED,
+            governance=("The Task and Finish group reports progress on this plan to the governing bodies of both "
+                        "CCGs and to the Sefton Local Safeguarding Children Board; each organisation's board "
+                        "receives its own part of the plan."),
             summary=("7 inspectors used a range of methods to gather information both during and before the "
                      "visit. Tracking and sampling followed the experiences of 140 children where there had "
                      "been safeguarding concerns or who were looked after."),

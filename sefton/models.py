@@ -46,6 +46,10 @@ class Organisation(db.Model):
     code: Mapped[str] = mapped_column(db.String(40), unique=True)
     name: Mapped[str] = mapped_column(db.String(200))
     short_name: Mapped[str] = mapped_column(db.String(40))
+    active: Mapped[bool] = mapped_column(default=True)  # deactivated, never deleted once referred to
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self):
         return f"<Organisation {self.code}>"
@@ -56,13 +60,19 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(db.String(254), unique=True)
     name: Mapped[str] = mapped_column(db.String(200))
-    password_hash: Mapped[str] = mapped_column(db.String(256))
+    password_hash: Mapped[str | None] = mapped_column(db.String(256))  # None: invited, no password yet
     role: Mapped[str] = mapped_column(db.String(20))
     organisation_id: Mapped[int | None] = mapped_column(db.ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime | None]
     previous_seen_at: Mapped[dt.datetime | None]  # start of the visit before this one: "since your last visit"
+    password_changed_at: Mapped[dt.datetime | None]
+    invited_at: Mapped[dt.datetime | None]
+    totp_secret: Mapped[str | None] = mapped_column(db.String(64))  # base32; two-step verification
+    totp_enabled_at: Mapped[dt.datetime | None]
+    sso_subject: Mapped[str | None] = mapped_column(db.String(255))  # the identity provider's `sub`
+    version: Mapped[int] = mapped_column(default=1)
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -76,7 +86,7 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def __repr__(self):
         return f"<User {self.id} {self.role}>"
@@ -94,9 +104,15 @@ class Review(db.Model):
     on_site_to: Mapped[dt.date]
     published_on: Mapped[dt.date]
     plan_due_on: Mapped[dt.date]
-    summary: Mapped[str] = mapped_column(db.Text, default="")
+    summary: Mapped[str] = mapped_column(db.Text, default="")  # the review's context ("7 inspectors; …")
+    code: Mapped[str | None] = mapped_column(db.String(40), unique=True)  # short name, e.g. CLAS-2018
+    chair: Mapped[str] = mapped_column(db.String(200), default="")
+    plan_agreed_on: Mapped[dt.date | None]
+    governance: Mapped[str] = mapped_column(db.Text, default="")  # governance statement
+    version: Mapped[int] = mapped_column(default=1)
 
     sections: Mapped[list["Section"]] = relationship(back_populates="review", order_by="Section.number")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Section(db.Model):
@@ -105,12 +121,16 @@ class Section(db.Model):
     review_id: Mapped[int] = mapped_column(db.ForeignKey("reviews.id"), index=True)
     number: Mapped[int]
     title: Mapped[str] = mapped_column(db.Text)
+    added_on: Mapped[dt.date | None]  # business date it joined the plan (None: from the start)
+    retired_on: Mapped[dt.date | None]  # business date it left the plan; never deleted
+    version: Mapped[int] = mapped_column(default=1)
 
     review: Mapped[Review] = relationship(back_populates="sections")
     recommendations: Mapped[list["Recommendation"]] = relationship(
         back_populates="section", order_by="Recommendation.position"
     )
     __table_args__ = (db.UniqueConstraint("review_id", "number", name="review_number"),)
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Recommendation(db.Model):
@@ -120,6 +140,12 @@ class Recommendation(db.Model):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(db.Text)
     phc_flag: Mapped[bool] = mapped_column(default=False)  # for the attention of Public Health Commissioners
+    phc_reason: Mapped[str | None] = mapped_column(db.Text)  # why it is flagged (required with the flag)
+    phc_flagged_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    phc_flagged_at: Mapped[dt.datetime | None]
+    added_on: Mapped[dt.date | None]
+    retired_on: Mapped[dt.date | None]
+    version: Mapped[int] = mapped_column(default=1)
 
     section: Mapped[Section] = relationship(back_populates="recommendations")
     owners: Mapped[list[Organisation]] = relationship(
@@ -129,6 +155,7 @@ class Recommendation(db.Model):
         back_populates="recommendation", order_by="SubAction.position"
     )
     __table_args__ = (db.UniqueConstraint("section_id", "position", name="section_position"),)
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def ref(self):
@@ -147,6 +174,8 @@ class SubAction(db.Model):
     current_due_on: Mapped[dt.date]  # = original unless a reviewer accepted a revised date
     state: Mapped[str] = mapped_column(db.String(20), default=OPEN)
     accepted_on: Mapped[dt.date | None]  # business date the current evidence was accepted
+    added_on: Mapped[dt.date | None]  # business date it joined the plan (None: from the start)
+    retired_on: Mapped[dt.date | None]  # counts until this date, never on or after it; never deleted
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -210,6 +239,7 @@ class EvidenceSubmission(db.Model):
     decision_comment: Mapped[str | None] = mapped_column(db.Text)
     fingerprint: Mapped[str | None] = mapped_column(db.String(64))  # sha256 of the files at decision
     invalidated_on: Mapped[dt.date | None]  # acceptance lapsed (evidence changed after acceptance)
+    withdrawn_on: Mapped[dt.date | None]
 
     sub_action: Mapped[SubAction] = relationship(back_populates="submissions")
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
@@ -251,6 +281,8 @@ class DueDateRequest(db.Model):
     status: Mapped[str] = mapped_column(db.String(20), default=PENDING)
     requested_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    requested_on: Mapped[dt.date | None]  # business date of the request
+    withdrawn_on: Mapped[dt.date | None]  # business date it was cancelled by the organisation
     decided_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None]
     decided_on: Mapped[dt.date | None]  # for an accepted one: the date the new due date took effect
@@ -277,6 +309,7 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None]
     sub_action_id: Mapped[int | None] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(db.ForeignKey("organisations.id"))
+    review_id: Mapped[int | None] = mapped_column(db.ForeignKey("reviews.id"), index=True)
     before: Mapped[dict | None] = mapped_column(db.JSON)
     after: Mapped[dict | None] = mapped_column(db.JSON)
 
@@ -298,6 +331,102 @@ class CqcSubmission(db.Model):
     pdf_sha256: Mapped[str] = mapped_column(db.String(64))
 
     submitted_by: Mapped[User | None] = relationship()
+
+
+class OriginalDueChange(db.Model):
+    """An administrator's change of a sub-action's original due date, with its reason. Kept apart
+    from reviewer-decided date requests; in force from `effective_on`, so figures "as at" an
+    earlier date do not change."""
+
+    __tablename__ = "original_due_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sub_action_id: Mapped[int] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
+    previous_due_on: Mapped[dt.date]
+    new_due_on: Mapped[dt.date]
+    effective_on: Mapped[dt.date]
+    reason: Mapped[str] = mapped_column(db.Text)
+    changed_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class UserSession(db.Model):
+    """A signed-in session kept on the server: the cookie holds only a random id (stored here as its
+    sha256). Signing out, deactivation and a password change end sessions at once."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(db.String(64), primary_key=True)  # sha256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+    method: Mapped[str] = mapped_column(db.String(20), default="password")  # password / sso
+    address: Mapped[str | None] = mapped_column(db.String(64))
+    user_agent: Mapped[str | None] = mapped_column(db.String(200))
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One-time recovery codes for two-step verification (stored hashed)."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(db.String(256))
+    used_at: Mapped[dt.datetime | None]
+
+
+class AccountToken(db.Model):
+    """A single-use link: an invitation (72 hours) or a password reset (1 hour). Stored as sha256."""
+
+    __tablename__ = "account_tokens"
+    INVITE, RESET = "invite", "reset"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(db.String(20))
+    token_hash: Mapped[str] = mapped_column(db.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class OutboxMessage(db.Model):
+    """An e-mail written in the same transaction as the change that causes it, sent after commit."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_addr: Mapped[str] = mapped_column(db.String(254))
+    subject: Mapped[str] = mapped_column(db.String(300))
+    body_text: Mapped[str] = mapped_column(db.Text)
+    body_html: Mapped[str] = mapped_column(db.Text, default="")
+    kind: Mapped[str] = mapped_column(db.String(40))
+    dedupe_key: Mapped[str | None] = mapped_column(db.String(200), unique=True)  # once per key, ever
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    send_after: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(db.String(500))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+
+
+class PendingImport(db.Model):
+    """An uploaded plan file between its preview and Apply (the bytes, re-parsed on Apply)."""
+
+    __tablename__ = "pending_imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(db.ForeignKey("reviews.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(db.String(255))
+    sha256: Mapped[str] = mapped_column(db.String(64))
+    data: Mapped[bytes] = mapped_column(db.LargeBinary, deferred=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[dt.datetime | None]
 
 
 class ImmutableError(RuntimeError):

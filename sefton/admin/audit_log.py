@@ -1,0 +1,1 @@
+"""Administration: audit_log (to be built)."""

@@ -1,0 +1,1 @@
+"""Administration: imports (to be built)."""

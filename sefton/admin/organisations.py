@@ -1,0 +1,1 @@
+"""Administration: organisations (to be built)."""

@@ -1,0 +1,1 @@
+"""Administration: plan (to be built)."""

@@ -1,0 +1,1 @@
+"""Administration: reviews (to be built)."""
