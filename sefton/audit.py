@@ -17,8 +17,11 @@ def snapshot(sub_action: SubAction) -> dict:
     }
 
 
-def record(action, obj, *, before=None, after=None, sub_action=None, actor=None, at=None):
-    """Add an audit event for `obj` to the session; the caller commits it with the change."""
+def record(action, obj, *, before=None, after=None, sub_action=None, actor=None, at=None, review_id=None,
+           organisation_id=None):
+    """Add an audit event for `obj` to the session; the caller commits it with the change.
+    review_id: the review the change belongs to (derived from the sub-action when there is one);
+    None for changes outside any review (people, organisations)."""
     if obj is not None and getattr(obj, "id", 0) is None:
         db.session.flush()  # the event names the object by id
     if actor is None and current_user and current_user.is_authenticated:
@@ -30,12 +33,19 @@ def record(action, obj, *, before=None, after=None, sub_action=None, actor=None,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "id", None),
         sub_action_id=sub_action.id if sub_action is not None else None,
-        organisation_id=sub_action.owner_id if sub_action is not None else None,
+        organisation_id=sub_action.owner_id if sub_action is not None else organisation_id,
+        review_id=review_id if review_id is not None else _review_of(sub_action),
         before=_clean(before),
         after=_clean(after),
     )
     db.session.add(event)
     return event
+
+
+def _review_of(sub_action):
+    if sub_action is None:
+        return None
+    return sub_action.recommendation.section.review_id
 
 
 def _iso(value):

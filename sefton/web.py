@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import jsonify, render_template, request, url_for
+from flask import g, has_request_context, jsonify, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -83,8 +83,27 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+REVIEW_KEY = "review_id"
+
+
 def current_review():
-    return db.session.scalars(select(Review).order_by(Review.id)).first()
+    """The review every page, report and export works on: the one chosen in this session (the
+    header's switcher, sefton.admin.reviews), else the first one. Cached for the request."""
+    if "current_review" in g:
+        return g.current_review
+    chosen = session.get(REVIEW_KEY) if has_request_context() else None
+    review = db.session.get(Review, chosen) if isinstance(chosen, int) else None
+    if review is None:
+        review = db.session.scalars(select(Review).order_by(Review.id)).first()
+    if has_request_context():
+        g.current_review = review
+    return review
+
+
+def choose_review(review):
+    """Make `review` the one this session works on."""
+    session[REVIEW_KEY] = review.id
+    g.current_review = review
 
 
 def init_app(app):

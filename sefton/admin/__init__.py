@@ -17,4 +17,4 @@ def index():
     return render_template("admin/index.html")
 
 
-from . import audit_log, imports, organisations, plan, reviews  # noqa: E402,F401  (routes register on bp)
+from . import audit_log, imports, organisations, outbox, people, plan, reviews  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,1 @@
+"""Administration: outbox (to be built)."""
