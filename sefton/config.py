@@ -61,14 +61,15 @@ def load(app, test_config=None):
         except ValueError as exc:
             raise ConfigError("SEFTON_TODAY must be an ISO date such as 2019-04-01") from exc
 
+    # Only the demo may run on the public development key: not debug mode, not tests without a key
+    # of their own, whatever else is set (anyone could forge an admin session with it).
     secret = cfg["SEFTON_SECRET_KEY"] or cfg.get("SECRET_KEY")
-    if not secret:
-        if not (cfg["SEFTON_DEMO"] or cfg.get("TESTING") or app.debug):
-            raise ConfigError(
-                "SEFTON_SECRET_KEY is not set. Set it (for example in instance/config.py) "
-                "or run the demo with SEFTON_DEMO=1."
-            )
-        secret = DEV_SECRET
+    if not cfg["SEFTON_DEMO"] and (not secret or secret == DEV_SECRET):
+        raise ConfigError(
+            "SEFTON_SECRET_KEY is not set (or is the public development key). Set it, for example in "
+            "instance/config.py, or run the demo with SEFTON_DEMO=1."
+        )
+    secret = secret or DEV_SECRET
     cfg["SECRET_KEY"] = secret
 
     url = cfg["SEFTON_DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "sefton.db")

@@ -22,6 +22,29 @@ def test_refuses_to_start_without_a_secret_key_outside_the_demo(monkeypatch, tmp
         config.load(app)
 
 
+@pytest.mark.parametrize("extra", [{"FLASK_DEBUG": "1"}, {"FLASK_DEBUG": "1", "SEFTON_SECURE_COOKIES": "0"},
+                                   {"SEFTON_SECRET_KEY": config.DEV_SECRET}, {"SEFTON_DEMO": "0"}])
+def test_debug_or_the_public_key_never_start_outside_the_demo(monkeypatch, tmp_path, extra):
+    for key in ("SEFTON_SECRET_KEY", "SEFTON_DEMO", "FLASK_DEBUG"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in extra.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(config.ConfigError, match="SEFTON_SECRET_KEY"):
+        create_app()
+    app = Flask("x", instance_path=str(tmp_path))
+    app.debug = True
+    with pytest.raises(config.ConfigError, match="SEFTON_SECRET_KEY"):
+        config.load(app, {"TESTING": True})  # a test config without a key of its own gets none either
+
+
+def test_the_demo_may_run_on_the_development_key(monkeypatch, tmp_path):
+    app = Flask("x", instance_path=str(tmp_path))
+    config.load(app, {"SEFTON_DEMO": True})
+    assert app.config["SECRET_KEY"] == config.DEV_SECRET
+    config.load(app, {"TESTING": True, "SEFTON_SECRET_KEY": "given-by-the-test"})
+    assert app.config["SECRET_KEY"] == "given-by-the-test"
+
+
 def test_environment_settings_are_read(monkeypatch, tmp_path):
     monkeypatch.setenv("SEFTON_SECRET_KEY", "s3cret")
     monkeypatch.setenv("SEFTON_TODAY", "2019-05-02")
