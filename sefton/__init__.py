@@ -3,6 +3,7 @@ import os
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -18,6 +19,11 @@ def create_app(test_config=None):
         template_folder=os.path.join(root, "templates"),
     )
     config.load(app, test_config)
+    proxies = int(app.config["SEFTON_TRUSTED_PROXIES"] or 0)
+    if proxies:
+        # Behind the trust's reverse proxy: the client's address, scheme and host come from the
+        # X-Forwarded-* headers the proxies set (the sign-in limit and the audit log use the address).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     os.makedirs(app.instance_path, exist_ok=True)
     app.jinja_options = {
         "undefined": ChainableUndefined,  # nhsuk-frontend-jinja macros read optional nested params

@@ -46,9 +46,19 @@ def _login_limit():
     return current_app.config["SEFTON_LOGIN_RATE_LIMIT"]
 
 
+def _account_limit():
+    return current_app.config["SEFTON_LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key():
+    """Failed sign-ins are also counted per account (the e-mail posted), whatever the address."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=lambda r: r.status_code == 422)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("plan.dashboard"))

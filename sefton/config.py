@@ -25,6 +25,8 @@ DEFAULTS = {
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",
+    "SEFTON_LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute",  # failed sign-ins per account (e-mail), any address
+    "SEFTON_TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
     "SEFTON_RATELIMIT_STORAGE_URI": "memory://",  # per process; redis://host:6379/0 shared by several
 }
 

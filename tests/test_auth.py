@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from conftest import PASSWORD
 from sefton.auth import SIGN_IN_FAILED
 
 
@@ -131,6 +132,44 @@ def test_sign_in_is_still_limited_when_redis_is_down(databases):
     url, app = _limited_app(databases, SEFTON_RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")  # nothing listens
     try:
         statuses, _ = _four_wrong_attempts(app)
+        assert statuses == [422, 422, 422, 429]
+    finally:
+        _close(databases, url, app)
+
+
+def _attempt(app, address, email, password="wrong-password"):
+    """A sign-in from `address`, as the trusted reverse proxy (127.0.0.1) forwards it."""
+    from conftest import Auth
+
+    client = app.test_client()
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+    return Auth(client).login(email, password).status_code
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_client_not_the_proxy(databases):
+    url, app = _limited_app(databases, SEFTON_TRUSTED_PROXIES=1)
+    try:
+        assert [_attempt(app, "10.0.0.1", "ahch@demo.test") for _ in range(4)] == [422, 422, 422, 429]
+        assert _attempt(app, "10.0.0.2", "lwh@demo.test", PASSWORD) == 302  # others still sign in
+    finally:
+        _close(databases, url, app)
+
+
+def test_failed_sign_ins_are_limited_per_account_whatever_the_address(databases):
+    url, app = _limited_app(databases, SEFTON_TRUSTED_PROXIES=1, SEFTON_LOGIN_ACCOUNT_RATE_LIMIT="2 per minute")
+    try:
+        statuses = [_attempt(app, f"10.0.1.{n}", "AHCH@demo.test ") for n in range(3)]
+        assert statuses == [422, 422, 429]
+        assert _attempt(app, "10.0.1.9", "ahch@demo.test", PASSWORD) == 429  # that account waits a minute
+        assert _attempt(app, "10.0.1.9", "lwh@demo.test", PASSWORD) == 302  # no other account does
+    finally:
+        _close(databases, url, app)
+
+
+def test_forwarded_addresses_are_ignored_without_a_trusted_proxy(databases):
+    url, app = _limited_app(databases)  # SEFTON_TRUSTED_PROXIES = 0: a client cannot pick its address
+    try:
+        statuses = [_attempt(app, f"10.0.2.{n}", f"nobody{n}@demo.test") for n in range(4)]
         assert statuses == [422, 422, 422, 429]
     finally:
         _close(databases, url, app)
