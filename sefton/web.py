@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy import select, text
+from werkzeug.routing import IntegerConverter
 
 from . import access, dates, htmx, status
 from .extensions import db
@@ -83,6 +84,27 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+# The largest id the databases hold (BIGINT / SQLite INTEGER): a larger number in a path or a filter
+# names nothing, so it answers 404 or is ignored, rather than an error from the database driver.
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a non-negative integer up to MAX_ID, else the route does not match."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def int_arg(value):
+    """A filter's number (ASCII digits, at most MAX_ID), or None when the value is not one."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
 REVIEW_KEY = "review_id"
 
 
@@ -107,6 +129,7 @@ def choose_review(review):
 
 
 def init_app(app):
+    app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
     app.add_template_filter(dates.format_date, "uk_date")
     app.add_template_filter(dates.format_datetime, "uk_datetime")
     app.add_template_filter(file_size, "file_size")

@@ -16,8 +16,7 @@ DATE_OOB = ("review/_date_count.html", "review/_figures.html", "review/_count.ht
 @access.signed_in(*REVIEW_ROLES)
 def queue():
     org = request.args.get("org", "").strip() or None
-    section = request.args.get("section", "").strip()
-    section = int(section) if section.isdigit() else None
+    section = web.int_arg(request.args.get("section"))
     return _queue_page(org=org, section=section)
 
 
