@@ -1,5 +1,5 @@
 """Sign-in and sign-out (Flask-Login, Flask-WTF with CSRF, werkzeug password hashes)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -50,6 +50,10 @@ def _login_limit():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("plan.dashboard"))
+    if not current_app.config["SEFTON_PASSWORD_SIGN_IN"]:
+        if request.method == "POST":
+            abort(404)
+        return render_template("auth/login.html", form=None, error=None, sso=sso.enabled())
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -57,13 +61,15 @@ def login():
         user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
         ok = user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
         if ok and user.active:
+            if access.requires_two_step(user) or user.totp_enabled_at is not None:
+                return twostep.begin(user, request.args.get("next"))  # signed in after the second step
             user.previous_seen_at, user.last_seen_at = user.last_seen_at, utcnow()
             sessions.start(user, "password")
             db.session.commit()
             return redirect(safe_path(request.args.get("next")) or url_for("plan.dashboard"))
         error = SIGN_IN_FAILED
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error, sso=sso.enabled()), status
 
 
 @bp.post("/logout")
@@ -73,3 +79,7 @@ def logout():
     db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+from . import sso  # noqa: E402  (single sign-on routes register on bp)
+from .accounts import twostep  # noqa: E402
