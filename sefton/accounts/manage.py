@@ -1,6 +1,7 @@
 """What an admin does to people's accounts (views in sefton.admin.people): each function changes
 the account, audits it and queues its e-mail in the caller's transaction; the caller commits."""
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
 
 from .. import audit, mail, sessions
@@ -13,9 +14,10 @@ from .views import ROLE_LABELS
 
 def normalise_email(value):
     """The address in its normal form, or ValueError with a message to show (never sends anything:
-    deliverability is not checked)."""
+    deliverability is not checked). The demo also accepts the reserved .test domain (@demo.test)."""
     try:
-        return validate_email((value or "").strip(), check_deliverability=False).normalized.lower()
+        return validate_email((value or "").strip(), check_deliverability=False,
+                              test_environment=bool(current_app.config["SEFTON_DEMO"])).normalized.lower()
     except EmailNotValidError as exc:
         raise ValueError("Enter an email address in the correct format, like name@example.nhs.uk") from exc
 
