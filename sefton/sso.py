@@ -13,6 +13,7 @@ NHSmail does its own.
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import current_app, redirect, render_template, request, session, url_for
+from joserfc.errors import JoseError
 from sqlalchemy import func, select
 
 from . import access, audit, sessions
@@ -75,7 +76,7 @@ def sso_callback():
         return redirect(url_for("auth.login"))
     try:
         token = _client().authorize_access_token()
-    except (AuthlibBaseError, ValueError, KeyError) as exc:
+    except (AuthlibBaseError, JoseError, ValueError, KeyError) as exc:  # state, nonce, token or signature
         current_app.logger.info("Single sign-on refused: %s", type(exc).__name__)
         return _refuse(REFUSED)
     claims = token.get("userinfo") or {}
