@@ -7,7 +7,7 @@ existence is not confirmed.
 """
 import functools
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user, login_required
 from sqlalchemy import exists, select
 
@@ -190,3 +190,33 @@ def can_flag(user) -> bool:
 
 def is_admin(user) -> bool:
     return user.role == ADMIN
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+TWO_STEP_ROLES = (REVIEWER, ADMIN)
+DEMO_DOMAIN = "@demo.test"
+
+
+def requires_two_step(user) -> bool:
+    """Two-step verification at password sign-in: required for admins and reviewers (optional for
+    others). The demo's accounts are exempt while SEFTON_DEMO is on, so that a newcomer signs in
+    with the password alone. Not asked for single sign-on (NHSmail does it)."""
+    if user.role not in TWO_STEP_ROLES:
+        return False
+    return not (current_app.config["SEFTON_DEMO"] and user.email.lower().endswith(DEMO_DOMAIN))
+
+
+PEOPLE_MANAGERS = (ADMIN,)
+
+
+def can_manage_people(user) -> bool:
+    """Invite, change, deactivate people and send them reset links."""
+    return user.role in PEOPLE_MANAGERS
+
+
+def can_change_account(admin, person) -> bool:
+    """An admin changes anyone's role, organisation and active state but their own (so that the
+    office never locks itself out)."""
+    return can_manage_people(admin) and admin.id != person.id
+

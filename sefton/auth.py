@@ -1,13 +1,13 @@
 """Sign-in and sign-out (Flask-Login, Flask-WTF with CSRF, werkzeug password hashes)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from . import access, htmx
+from . import access, htmx, sessions
 from .extensions import db, limiter, login_manager
 from .web import safe_path
 from .models import User, utcnow
@@ -29,10 +29,8 @@ def init_app(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    login_manager.user_loader(sessions.load_user)  # the server-side session decides (sefton.sessions)
+    sessions.init_app(app)
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -62,6 +60,10 @@ def _account_key():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("plan.dashboard"))
+    if not current_app.config["SEFTON_PASSWORD_SIGN_IN"]:
+        if request.method == "POST":
+            abort(404)
+        return render_template("auth/login.html", form=None, error=None, sso=sso.enabled())
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -69,18 +71,25 @@ def login():
         user = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
         ok = user.check_password(form.password.data) if user else check_password_hash(_DUMMY_HASH, form.password.data)
         if ok and user.active:
+            if access.requires_two_step(user) or user.totp_enabled_at is not None:
+                return twostep.begin(user, request.args.get("next"))  # signed in after the second step
             user.previous_seen_at, user.last_seen_at = user.last_seen_at, utcnow()
+            sessions.start(user, "password")
             db.session.commit()
-            login_user(user)
             return redirect(safe_path(request.args.get("next")) or url_for("plan.dashboard"))
         error = SIGN_IN_FAILED
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error, sso=sso.enabled()), status
 
 
 @bp.post("/logout")
 @access.signed_in()
 def logout():
-    logout_user()
+    sessions.end_current()
+    db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+from . import sso  # noqa: E402  (single sign-on routes register on bp)
+from .accounts import twostep  # noqa: E402

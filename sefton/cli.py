@@ -7,7 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from . import dates, demo, progress
+from . import dates, demo, mail, passwords, progress
+from .accounts import manage
 from .extensions import db
 from .models import ROLES, Organisation, User
 from .web import current_review
@@ -19,6 +20,7 @@ def init_app(app):
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user)
     app.cli.add_command(progress_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("demo")
@@ -42,7 +44,10 @@ def demo_command(force):
 @click.password_option(help="Prompted for, never echoed.")
 def create_user(email, name, role, org_code, password):
     """Add a user account."""
-    email = email.strip().lower()
+    try:
+        email = manage.normalise_email(email)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
         raise click.ClickException("An account with that email address already exists.")
     org = None
@@ -52,13 +57,25 @@ def create_user(email, name, role, org_code, password):
             raise click.ClickException(f"No organisation with code {org_code!r}.")
     if role == "org" and org is None:
         raise click.ClickException("An org user needs --org CODE.")
-    if len(password) < 12:
-        raise click.ClickException("Use a password of at least 12 characters.")
+    found = passwords.problems(password, name=name, email=email)
+    if found:
+        raise click.ClickException("; ".join(found) + ".")
     user = User(email=email, name=name.strip(), role=role, organisation=org)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
+
+
+@click.command("send-mail")
+@with_appcontext
+@click.option("--limit", default=500, show_default=True, help="Most messages to send in this run.")
+def send_mail_command(limit):
+    """Send the e-mails waiting in the outbox (run it from cron every few minutes)."""
+    if not current_app.config.get("SEFTON_SMTP_URL"):
+        raise click.ClickException("SEFTON_SMTP_URL is not set: the messages stay in the outbox.")
+    sent, failed = mail.send_pending(limit)
+    click.echo(f"Sent {sent}, failed {failed} (kept for a later try).")
 
 
 @click.command("progress")

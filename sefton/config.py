@@ -15,13 +15,24 @@ class ConfigError(RuntimeError):
     """The app refuses to start with an unsafe or unreadable configuration."""
 
 
+RAW_STRINGS = {"SEFTON_TODAY", "SEFTON_DATABASE_URL", "SEFTON_SECRET_KEY", "SEFTON_SMTP_URL", "SEFTON_MAIL_FROM",
+               "SEFTON_BASE_URL", "SEFTON_OIDC_ISSUER", "SEFTON_OIDC_CLIENT_ID", "SEFTON_OIDC_CLIENT_SECRET"}
+
 DEFAULTS = {
     "SEFTON_DEMO": False,
     "SEFTON_TODAY": None,
     "SEFTON_DATABASE_URL": None,
     "SEFTON_SECRET_KEY": None,
     "SEFTON_MAX_UPLOAD_MB": 20,
-    "SEFTON_SESSION_HOURS": 12,
+    "SEFTON_SESSION_HOURS": 12,  # absolute lifetime of a signed-in session
+    "SEFTON_SESSION_IDLE_MINUTES": 60,  # a session unused this long ends
+    "SEFTON_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails
+    "SEFTON_SMTP_URL": None,  # smtp://user:pass@host:587?starttls=1 or smtps://host:465; unset: mail stays in the outbox
+    "SEFTON_MAIL_FROM": "sefton-tracker@localhost",
+    "SEFTON_OIDC_ISSUER": None,  # single sign-on (NHSmail / Entra ID); unset: no button
+    "SEFTON_OIDC_CLIENT_ID": None,
+    "SEFTON_OIDC_CLIENT_SECRET": None,
+    "SEFTON_PASSWORD_SIGN_IN": True,  # off: only single sign-on
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",
@@ -51,7 +62,7 @@ def load(app, test_config=None):
         cfg.from_pyfile("config.py", silent=True)
         for key, value in os.environ.items():
             if key.startswith("SEFTON_") and not key.startswith("SEFTON_TEST_"):
-                cfg[key] = value if key in {"SEFTON_TODAY", "SEFTON_DATABASE_URL", "SEFTON_SECRET_KEY"} else _parse(value)
+                cfg[key] = value if key in RAW_STRINGS else _parse(value)
     else:
         cfg.from_mapping(test_config)
 

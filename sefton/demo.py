@@ -158,6 +158,9 @@ class Builder:
         add("viewer", "viewer@demo.test", "Demo Public Health Commissioner", "viewer", "sefton-council")
         for code, _, short in ORGANISATIONS:
             add(code, f"{code}@demo.test", f"Demo Safeguarding Lead ({short})", "org", code)
+        # The other CCG's reviewer, so that evidence of South Sefton CCG can be decided (added last: the
+        # other accounts keep their ids and the history its draws).
+        add("reviewer2", "reviewer2@demo.test", "Demo CCG Safeguarding Reviewer (S&F)", "reviewer", "sf-ccg")
         db.session.add_all(self.users.values())
         db.session.flush()
 
