@@ -144,6 +144,17 @@ def app(databases):
     databases.drop(url)
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_limit_off():
+    """Flask-Limiter keeps one `enabled` flag for every app of the process: the last app made sets
+    it. A test that makes a rate-limited app (test_auth) must not leave the limit on for the apps of
+    the tests after it (the shared demo app signs in many times a minute)."""
+    from sefton.extensions import limiter
+
+    limiter.enabled = False
+    yield
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
