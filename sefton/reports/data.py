@@ -78,8 +78,8 @@ def scope_org(user, org_code=None):
 
 def load_plan(user, review, as_at, org=None) -> Plan:
     """The plan for a report (about 9 queries, whatever its size)."""
-    rec_conditions = [Section.review_id == review.id]
-    sa_conditions = [Section.review_id == review.id]
+    rec_conditions = [Section.review_id == review.id, progress.recommendations_in_plan(review.id, as_at)]
+    sa_conditions = [Section.review_id == review.id, progress.sub_actions_in_plan(review.id, as_at)]
     if org is not None:
         rec_conditions.append(access.assigned_to(org.id))
         sa_conditions += [access.assigned_to(org.id), SubAction.owner_id == org.id]
