@@ -190,3 +190,20 @@ def can_flag(user) -> bool:
 
 def is_admin(user) -> bool:
     return user.role == ADMIN
+
+
+# --- administration --------------------------------------------------------------------------
+
+# Only administrators open /admin (reviewers and organisation users get 403; viewers too: the
+# administration pages are the office's tools, and viewers read everything they need elsewhere).
+ADMINISTRATORS = (ADMIN,)
+
+
+def can_administer(user) -> bool:
+    """Change reviews, organisations and the plan itself; read the audit log."""
+    return user.is_authenticated and user.role in ADMINISTRATORS
+
+
+def can_choose_review(user, review) -> bool:
+    """Every signed-in user may switch the review the pages work on (the header's switcher)."""
+    return user.is_authenticated and review is not None

@@ -70,3 +70,22 @@ def sub_action(sub_action_id):
     queries.load_details(sa)
     rows = queries.sub_action_rows(current_user, SubAction.id == sa.id)
     return render_template("plan/sub_action.html", row=rows[0], sa=sa)
+
+
+@bp.post("/choose-review")
+@access.signed_in()
+def choose_review():
+    """The header's review switcher (and "Work on this review" in Administration): every page,
+    report and export then works on the chosen review, for this session only."""
+    from flask import flash, redirect, url_for
+
+    from .models import Review
+    from .web import choose_review as choose, safe_path
+
+    raw = request.form.get("review", "")
+    review = queries.db.session.get(Review, int(raw)) if raw.isdigit() else None
+    if not access.can_choose_review(current_user, review):
+        abort(404)
+    choose(review)
+    flash(f"You are now working on {review.code or review.title}.", "success")
+    return redirect(safe_path(request.form.get("next")) or url_for("plan.dashboard"))
