@@ -233,3 +233,36 @@ def test_plan_pages_are_of_the_current_review_only(app, admin):
     db.session.commit()
     assert admin.get(f"/admin/plan/sections/{sec.id}").status_code == 404
     assert admin.get(f"/admin/plan/sections/{section(4).id}").status_code == 200
+
+
+def test_a_retired_sub_action_leaves_the_review_queue_and_its_count(app, admin, client):
+    from sefton.models import EvidenceSubmission
+
+    pending = db.session.scalars(select(EvidenceSubmission).where(EvidenceSubmission.status == "pending")).first()
+    sa = pending.sub_action
+    queue = admin.get("/review").get_data(as_text=True)
+    assert f"/review/submissions/{pending.id}\"" in queue
+    count = int(queue.split('id="review-count" class="app-count">')[1].split("<")[0])
+    assert post(admin, f"/admin/plan/sub-actions/{sa.id}/retire", {"version": sa.version}).status_code == 302
+    queue = admin.get("/review").get_data(as_text=True)
+    assert f"/review/submissions/{pending.id}\"" not in queue
+    assert int(queue.split('id="review-count" class="app-count">')[1].split("<")[0]) == count - 1
+
+
+def test_the_section_page_loads_in_a_fixed_number_of_queries(app, admin):
+    from sqlalchemy import event
+
+    counts = {}
+    for number in (7, 15):  # 3 and 61 sub-actions
+        statements = []
+
+        def count(*args, **kwargs):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert admin.get(f"/admin/plan/sections/{section(number).id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        counts[number] = len(statements)
+    assert counts[15] == counts[7]

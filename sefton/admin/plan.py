@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import access, dates, plan_admin, web
 from ..extensions import db
-from ..models import Organisation, Recommendation, Section
+from ..models import Organisation, Recommendation, Section, SubAction
 from . import bp
 from .forms import Invalid, Reader, check_version, page, save, version
 
@@ -70,8 +70,12 @@ def plan():
 @bp.get("/plan/sections/<int:section_id>")
 @access.signed_in(*access.ADMINISTRATORS)
 def plan_section(section_id):
-    return render_template("admin/plan_section.html", section=load_section(section_id), errors={}, status=200,
-                           today=dates.today())
+    section = load_section(section_id)
+    recs = selectinload(Section.recommendations)
+    db.session.scalars(select(Section).where(Section.id == section.id).execution_options(populate_existing=True)
+                       .options(recs.selectinload(Recommendation.owners),
+                                recs.selectinload(Recommendation.sub_actions).joinedload(SubAction.owner))).all()
+    return render_template("admin/plan_section.html", section=section, errors={}, status=200, today=dates.today())
 
 
 def _read_section(f):
