@@ -1,7 +1,7 @@
 """Administration: the recommendations and sub-actions of the current review's plan (sections are
 in plan). Same shape: load (404 outside the current review), check the version, act through
 sefton.plan_admin, commit once; plain forms with a redirect, 422 with the errors, 409 when stale."""
-from flask import abort, render_template, request
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
 
