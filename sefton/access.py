@@ -220,3 +220,19 @@ def can_change_account(admin, person) -> bool:
     office never locks itself out)."""
     return can_manage_people(admin) and admin.id != person.id
 
+
+# --- administration --------------------------------------------------------------------------
+
+# Only administrators open /admin (reviewers and organisation users get 403; viewers too: the
+# administration pages are the office's tools, and viewers read everything they need elsewhere).
+ADMINISTRATORS = (ADMIN,)
+
+
+def can_administer(user) -> bool:
+    """Change reviews, organisations and the plan itself; read the audit log."""
+    return user.is_authenticated and user.role in ADMINISTRATORS
+
+
+def can_choose_review(user, review) -> bool:
+    """Every signed-in user may switch the review the pages work on (the header's switcher)."""
+    return user.is_authenticated and review is not None

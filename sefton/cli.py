@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from . import dates, demo, mail, passwords, progress
 from .accounts import manage
 from .extensions import db
-from .models import ROLES, Organisation, User
-from .web import current_review
+from .models import ROLES, Organisation, Review, User
 
 COLUMNS = ["Section", "Number of actions", "Number of sub-actions", "Green", "Grey (not yet due)", "Red"]
 
@@ -78,16 +77,30 @@ def send_mail_command(limit):
     click.echo(f"Sent {sent}, failed {failed} (kept for a later try).")
 
 
+def find_review(ref):
+    """The review a command works on: --review CODE or id, else the first one."""
+    if ref:
+        review = db.session.scalar(select(Review).where(func.lower(Review.code) == ref.strip().lower()))
+        if review is None and ref.strip().isdigit():
+            review = db.session.get(Review, int(ref))
+        if review is None:
+            raise click.BadParameter(f"no review with short name or id {ref!r}", param_hint="--review")
+        return review
+    review = db.session.scalars(select(Review).order_by(Review.id)).first()
+    if review is None:
+        raise click.ClickException("The database holds no review; run `flask --app app demo` first.")
+    return review
+
+
 @click.command("progress")
 @with_appcontext
 @click.option("--as-at", "as_at", default=None, help="Date, e.g. 2019-04-01 or '4 July 2019'.")
 @click.option("--org", "org_code", default=None, help="Only this organisation's slice.")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text")
-def progress_command(as_at, org_code, fmt):
+@click.option("--review", "review_ref", default=None, help="Review short name (e.g. CLAS-2018) or id; default: the first.")
+def progress_command(as_at, org_code, fmt, review_ref):
     """Print the progress table (derived from the sub-actions, never typed)."""
-    review = current_review()
-    if review is None:
-        raise click.ClickException("The database holds no review; run `flask --app app demo` first.")
+    review = find_review(review_ref)
     try:
         day = dates.parse(as_at) if as_at else dates.today()
     except ValueError as exc:

@@ -19,6 +19,11 @@ WHAT = {
     "due_date.requested": "New due date requested",
     "due_date.accepted": "New due date agreed",
     "due_date.declined": "New due date declined",
+    "sub_action.added": "Added to the plan",
+    "sub_action.edited": "Changed by the Task and Finish group office",
+    "sub_action.moved": "Moved within its recommendation",
+    "sub_action.retired": "Retired from the plan",
+    "sub_action.original_due_changed": "Original due date changed by the Task and Finish group office",
 }
 STATES = {"open": "Open", "submitted": "Evidence submitted, awaiting review", "returned": "Evidence returned",
           "accepted": "Evidence accepted"}
@@ -26,6 +31,12 @@ STATES = {"open": "Open", "submitted": "Evidence submitted, awaiting review", "r
 FIELDS = {
     "state": ("Workflow state", "state"),
     "current_due_on": ("Due date", "date"),
+    "original_due_on": ("Original due date", "date"),
+    "text": ("Text", "text"),
+    "owner": ("Owner", "text"),
+    "lead_name": ("Lead", "text"),
+    "ref": ("Reference", "text"),
+    "retired_on": ("Retired on", "date"),
     "requested_due_on": ("Requested due date", "date"),
     "accepted_on": ("Evidence accepted on", "date"),
     "noted_on": ("Note dated", "date"),
@@ -97,6 +108,8 @@ def entries(sub_action, *, show_evidence):
             detail = notes.get(event.object_id)
         elif event.action == "due_date.requested":
             detail = reasons.get(event.object_id)
+        elif event.action == "sub_action.original_due_changed":
+            detail = (event.after or {}).get("reason")
         result.append(Entry(at=event.at, who=_who(event.actor), what=WHAT.get(event.action, event.action),
                             changes=changes(event.before, event.after, show_evidence), detail=detail))
     return result

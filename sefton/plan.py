@@ -3,7 +3,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from . import access, dates, progress, queries, status
-from .models import Recommendation, SubAction
+from .models import Recommendation, Section, SubAction
 from .web import current_review
 
 bp = Blueprint("plan", __name__)
@@ -32,7 +32,8 @@ def dashboard():
         own = progress.by_section(review.id, as_at, org_id=current_user.organisation_id)
     overall = progress.by_section(review.id, as_at) if access.sees_all(current_user) else None
     by_org = progress.by_organisation(review.id, as_at) if access.sees_all(current_user) else None
-    sections = list(queries.db.session.scalars(access.sections(current_user, review.id)))
+    sections = list(queries.db.session.scalars(
+        access.sections(current_user, review.id).where(progress.exists_at(Section, as_at))))
     return render_template("plan/dashboard.html", review=review, as_at=as_at, date_error=date_error,
                            overall=overall, own=own, by_org=by_org, sections=sections)
 
@@ -42,8 +43,10 @@ def dashboard():
 def section(section_id):
     sec = access.get_section(current_user, section_id)
     as_at, date_error = as_at_from_request()
-    recs = queries.recommendations_in(current_user, Recommendation.section_id == sec.id)
-    rows = queries.sub_action_rows(current_user, Recommendation.section_id == sec.id, as_at=as_at)
+    recs = queries.recommendations_in(current_user, Recommendation.section_id == sec.id,
+                                      progress.recommendations_in_plan(sec.review_id, as_at))
+    rows = queries.sub_action_rows(current_user, Recommendation.section_id == sec.id,
+                                   progress.sub_actions_in_plan(sec.review_id, as_at), as_at=as_at)
     groups = queries.group_by_recommendation(recs, rows)
     return render_template("plan/section.html", section=sec, groups=groups, as_at=as_at,
                            date_error=date_error, combine=status.combine)
@@ -54,7 +57,8 @@ def section(section_id):
 def recommendation(rec_id):
     rec = access.get_recommendation(current_user, rec_id)
     as_at, date_error = as_at_from_request()
-    rows = queries.sub_action_rows(current_user, SubAction.recommendation_id == rec.id, as_at=as_at)
+    rows = queries.sub_action_rows(current_user, SubAction.recommendation_id == rec.id,
+                                   progress.sub_actions_in_plan(rec.section.review_id, as_at), as_at=as_at)
     return render_template("plan/recommendation.html", rec=rec, rows=rows, as_at=as_at, date_error=date_error,
                            colour=status.combine(r.colour for r in rows))
 
@@ -66,3 +70,22 @@ def sub_action(sub_action_id):
     queries.load_details(sa)
     rows = queries.sub_action_rows(current_user, SubAction.id == sa.id)
     return render_template("plan/sub_action.html", row=rows[0], sa=sa)
+
+
+@bp.post("/choose-review")
+@access.signed_in()
+def choose_review():
+    """The header's review switcher (and "Work on this review" in Administration): every page,
+    report and export then works on the chosen review, for this session only."""
+    from flask import flash, redirect, url_for
+
+    from .models import Review
+    from .web import choose_review as choose, safe_path
+
+    raw = request.form.get("review", "")
+    review = queries.db.session.get(Review, int(raw)) if raw.isdigit() else None
+    if not access.can_choose_review(current_user, review):
+        abort(404)
+    choose(review)
+    flash(f"You are now working on {review.code or review.title}.", "success")
+    return redirect(safe_path(request.form.get("next")) or url_for("plan.dashboard"))

@@ -6,13 +6,14 @@ never load every row into Python; tests/test_status.py checks that both give the
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from .extensions import db
 from .models import (
     DueDateRequest,
     EvidenceSubmission,
     Organisation,
+    OriginalDueChange,
     Recommendation,
     Section,
     SubAction,
@@ -35,6 +36,39 @@ def accepted_clause(as_at: dt.date):
     )
 
 
+def exists_at(model, as_at: dt.date):
+    """SQL twin of sefton.status.exists: the Section, Recommendation or SubAction is part of the plan
+    as at `as_at` (joined by then, not yet retired)."""
+    return and_(or_(model.added_on.is_(None), model.added_on <= as_at),
+                or_(model.retired_on.is_(None), model.retired_on > as_at))
+
+
+def live_section_ids(review_id: int, as_at: dt.date):
+    return select(Section.id).where(Section.review_id == review_id, exists_at(Section, as_at))
+
+
+def recommendations_in_plan(review_id: int, as_at: dt.date):
+    """Condition on Recommendation: of the review, it and its section existing as at `as_at`."""
+    return and_(Recommendation.section_id.in_(live_section_ids(review_id, as_at)), exists_at(Recommendation, as_at))
+
+
+def sub_actions_in_plan(review_id: int, as_at: dt.date):
+    """Condition on SubAction (with Recommendation joined): of the review, existing as at `as_at`.
+    Retiring a recommendation or section retires its sub-actions (sefton.plan_admin), so this is the
+    sub-action's own rule; the parents are checked too so that a hand-made row cannot slip in."""
+    return and_(recommendations_in_plan(review_id, as_at), exists_at(SubAction, as_at))
+
+
+def original_due_column(as_at: dt.date):
+    """The original due date in force at `as_at` (sefton.status.History.original_on)."""
+    c = OriginalDueChange
+    latest = (select(c.new_due_on).where(c.sub_action_id == SubAction.id, c.effective_on <= as_at)
+              .order_by(c.effective_on.desc(), c.id.desc()).limit(1).scalar_subquery())
+    first = (select(c.previous_due_on).where(c.sub_action_id == SubAction.id)
+             .order_by(c.effective_on, c.id).limit(1).scalar_subquery())
+    return func.coalesce(latest, first, SubAction.original_due_on)
+
+
 def due_on_column(as_at: dt.date):
     r = DueDateRequest
     latest = (
@@ -44,7 +78,7 @@ def due_on_column(as_at: dt.date):
         .limit(1)
         .scalar_subquery()
     )
-    return func.coalesce(latest, SubAction.original_due_on)
+    return func.coalesce(latest, original_due_column(as_at))
 
 
 def status_column(as_at: dt.date):
@@ -110,7 +144,7 @@ def _count_sub_actions(rows, key, review_id, as_at, *conditions):
         select(key, colour, func.count(SubAction.id))
         .join(Recommendation, SubAction.recommendation_id == Recommendation.id)
         .join(Section)
-        .where(Section.review_id == review_id, *conditions)
+        .where(Section.review_id == review_id, sub_actions_in_plan(review_id, as_at), *conditions)
         .group_by(key, colour)
     )
     for row_key, col, n in db.session.execute(query):
@@ -122,14 +156,15 @@ def by_section(review_id: int, as_at: dt.date, org_id: int | None = None) -> Tab
     """The deck's progress table: one row per section. With org_id, that organisation's slice:
     the recommendations assigned to it and the sub-actions it owns, sections it has a part in."""
     sections = db.session.execute(
-        select(Section.id, Section.number).where(Section.review_id == review_id).order_by(Section.number)
+        select(Section.id, Section.number).where(Section.review_id == review_id, exists_at(Section, as_at))
+        .order_by(Section.number)
     ).all()
     rows = {sid: Row(str(number), str(number)) for sid, number in sections}
 
     recs = select(Recommendation.section_id, func.count(func.distinct(Recommendation.id)))
     if org_id is not None:
         recs = recs.join(recommendation_owners).where(recommendation_owners.c.organisation_id == org_id)
-    recs = recs.join(Section).where(Section.review_id == review_id).group_by(Recommendation.section_id)
+    recs = recs.where(recommendations_in_plan(review_id, as_at)).group_by(Recommendation.section_id)
     for sid, n in db.session.execute(recs):
         rows[sid].actions = n
 
@@ -148,8 +183,7 @@ def by_organisation(review_id: int, as_at: dt.date) -> Table:
     recs = (
         select(recommendation_owners.c.organisation_id, func.count(func.distinct(Recommendation.id)))
         .join(Recommendation, Recommendation.id == recommendation_owners.c.recommendation_id)
-        .join(Section)
-        .where(Section.review_id == review_id)
+        .where(recommendations_in_plan(review_id, as_at))
         .group_by(recommendation_owners.c.organisation_id)
     )
     for oid, n in db.session.execute(recs):
@@ -161,6 +195,6 @@ def by_organisation(review_id: int, as_at: dt.date) -> Table:
     # Recommendations shared by several organisations count once in the total, not once per owner.
     table = _total(kept)
     table.total.actions = db.session.scalar(
-        select(func.count(Recommendation.id)).join(Section).where(Section.review_id == review_id)
+        select(func.count(Recommendation.id)).where(recommendations_in_plan(review_id, as_at))
     )
     return table

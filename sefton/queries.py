@@ -10,7 +10,25 @@ from sqlalchemy.orm import joinedload, selectinload
 from . import access, dates
 from .extensions import db
 from .models import DueDateRequest, EvidenceSubmission, ProgressNote, Recommendation, SubAction
-from .progress import status_column
+from .web import current_review
+from .progress import recommendations_in_plan, status_column, sub_actions_in_plan
+
+
+def review_id():
+    """The id of the review this request works on (sefton.web.current_review), or None."""
+    review = current_review()
+    return review.id if review is not None else -1
+
+
+def live_sub_actions(as_at=None):
+    """Condition: the sub-action is of the current review and part of the plan as at `as_at` (retired
+    ones drop out of lists from their retirement date)."""
+    return sub_actions_in_plan(review_id(), as_at or dates.today())
+
+
+def live_recommendations(as_at=None):
+    """Condition: the recommendation is of the current review and part of the plan as at `as_at`."""
+    return recommendations_in_plan(review_id(), as_at or dates.today())
 
 
 @dataclass

@@ -128,8 +128,20 @@ def choose_review(review):
     g.current_review = review
 
 
+def review_choices():
+    """[(review, chosen)] for the header's switcher: shown only when there is more than one review."""
+    if not current_user.is_authenticated:
+        return []
+    reviews = db.session.scalars(select(Review).order_by(Review.id)).all()
+    if len(reviews) < 2:
+        return []
+    current = current_review()
+    return [(r, current is not None and r.id == current.id) for r in reviews]
+
+
 def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
+    app.add_template_global(review_choices, "review_choices")
     app.add_template_filter(dates.format_date, "uk_date")
     app.add_template_filter(dates.format_datetime, "uk_datetime")
     app.add_template_filter(file_size, "file_size")

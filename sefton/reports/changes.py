@@ -47,13 +47,14 @@ def between(user, review, since: dt.date, until: dt.date | None = None) -> Chang
         .add_columns(progress.status_column(since).label("c0"), progress.status_column(until).label("c1"),
                      progress.due_on_column(since).label("d0"), progress.due_on_column(until).label("d1"))
         .options(joinedload(SubAction.owner), joinedload(SubAction.recommendation).joinedload(Recommendation.section))
-        .where(Section.review_id == review.id)
+        .where(Section.review_id == review.id, progress.sub_actions_in_plan(review.id, until))
         .order_by(Section.number, Recommendation.position, SubAction.position)
     )
     result = Changes(since, until)
     start = dt.datetime.combine(since + dt.timedelta(days=1), dt.time())
     for sa, c0, c1, d0, d1 in db.session.execute(query).unique():
-        change = Change(sa, c0, c1, d0, d1, new=sa.created_at >= start)
+        new = sa.created_at >= start or (sa.added_on is not None and sa.added_on > since)
+        change = Change(sa, c0, c1, d0, d1, new=new)
         if change.new:
             # Also counted below when it turned Green or Red in the period: a meeting pack since a day
             # before the plan was agreed would otherwise say that nothing was completed.
@@ -95,7 +96,7 @@ def meeting_pack(user, review, since: dt.date) -> MeetingPack:
     until = dates.today()
     changes = between(user, review, since, until)
     visible = access.sub_actions(user).join(Section, Recommendation.section_id == Section.id).where(
-        Section.review_id == review.id).with_only_columns(SubAction.id)
+        Section.review_id == review.id, progress.sub_actions_in_plan(review.id, until)).with_only_columns(SubAction.id)
     s = EvidenceSubmission
     awaiting = list(db.session.scalars(
         access.evidence_submissions(user).where(s.status == s.PENDING, s.sub_action_id.in_(visible))

@@ -25,10 +25,11 @@ class Item:
     due_on: dt.date  # the due date in force at the report's date
     note: ProgressNote | None = None
     evidence: list = field(default_factory=list)  # EvidenceSubmission accepted and holding at the date
+    original_on: dt.date | None = None  # the original due date in force at the report's date
 
     @property
     def revised(self):
-        return self.due_on != self.sub_action.original_due_on
+        return self.due_on != (self.original_on or self.sub_action.original_due_on)
 
 
 @dataclass
@@ -78,8 +79,8 @@ def scope_org(user, org_code=None):
 
 def load_plan(user, review, as_at, org=None) -> Plan:
     """The plan for a report (about 9 queries, whatever its size)."""
-    rec_conditions = [Section.review_id == review.id]
-    sa_conditions = [Section.review_id == review.id]
+    rec_conditions = [Section.review_id == review.id, progress.recommendations_in_plan(review.id, as_at)]
+    sa_conditions = [Section.review_id == review.id, progress.sub_actions_in_plan(review.id, as_at)]
     if org is not None:
         rec_conditions.append(access.assigned_to(org.id))
         sa_conditions += [access.assigned_to(org.id), SubAction.owner_id == org.id]
@@ -91,12 +92,14 @@ def load_plan(user, review, as_at, org=None) -> Plan:
 
     query = (
         access.sub_actions(user).join(Section, Recommendation.section_id == Section.id)
-        .add_columns(progress.status_column(as_at).label("colour"), progress.due_on_column(as_at).label("due"))
+        .add_columns(progress.status_column(as_at).label("colour"), progress.due_on_column(as_at).label("due"),
+                     progress.original_due_column(as_at).label("original"))
         .options(joinedload(SubAction.owner))
         .where(*sa_conditions)
         .order_by(Section.number, Recommendation.position, SubAction.position)
     )
-    items = [Item(sa, colour, due) for sa, colour, due in db.session.execute(query).unique()]
+    items = [Item(sa, colour, due, original_on=original)
+             for sa, colour, due, original in db.session.execute(query).unique()]
     _attach_notes_and_evidence(items, as_at)
 
     groups = {rec.id: RecGroup(rec, []) for rec in recs}

@@ -16,7 +16,7 @@ from ..models import (
     Section,
     SubAction,
 )
-from ..queries import recommendations_in, sub_action_loads, sub_action_rows
+from ..queries import live_recommendations, live_sub_actions, recommendations_in, sub_action_loads, sub_action_rows
 from ..web import current_review
 
 
@@ -26,12 +26,20 @@ def _with_plan(query):
             .join(Section, Recommendation.section_id == Section.id))
 
 
+def _live():
+    """Condition on SubAction: of the current review and part of its plan today (lists drop retired
+    sub-actions from their retirement date)."""
+    return SubAction.id.in_(
+        select(SubAction.id).join(Recommendation, SubAction.recommendation_id == Recommendation.id)
+        .where(live_sub_actions()))
+
+
 # --- evidence awaiting review -----------------------------------------------------------------
 
 def pending_submissions(user, org_code=None, section_number=None):
     """[(submission, colour)] awaiting review, oldest first, optionally of one organisation/section."""
     query = _with_plan(access.evidence_submissions(user)).where(
-        EvidenceSubmission.status == EvidenceSubmission.PENDING)
+        EvidenceSubmission.status == EvidenceSubmission.PENDING, _live())
     if org_code:
         query = query.join(Organisation, SubAction.owner_id == Organisation.id).where(Organisation.code == org_code)
     if section_number is not None:
@@ -47,7 +55,7 @@ def pending_submissions(user, org_code=None, section_number=None):
 
 
 def pending_count(user):
-    query = access.evidence_submissions(user).where(EvidenceSubmission.status == EvidenceSubmission.PENDING)
+    query = access.evidence_submissions(user).where(EvidenceSubmission.status == EvidenceSubmission.PENDING, _live())
     return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
@@ -55,7 +63,7 @@ def pending_count(user):
 
 def date_requests(user):
     """Select of the due-date requests on sub-actions the user may see."""
-    visible = access.sub_actions(user).with_only_columns(SubAction.id)
+    visible = access.sub_actions(user).where(_live()).with_only_columns(SubAction.id)
     return select(DueDateRequest).where(DueDateRequest.sub_action_id.in_(visible))
 
 
@@ -93,7 +101,10 @@ def totals(user):
 
 def filter_choices():
     orgs = db.session.execute(select(Organisation.code, Organisation.name).order_by(Organisation.name)).all()
-    sections = db.session.scalars(select(Section.number).order_by(Section.number).distinct()).all()
+    review = current_review()
+    sections = db.session.scalars(select(Section.number).where(
+        Section.review_id == (review.id if review else -1), progress.exists_at(Section, dates.today()))
+        .order_by(Section.number).distinct()).all()
     return orgs, sections
 
 
@@ -115,9 +126,9 @@ class FlaggedRow:
 
 
 def flagged(user):
-    recs = recommendations_in(user, Recommendation.phc_flag.is_(True))
+    recs = recommendations_in(user, Recommendation.phc_flag.is_(True), live_recommendations())
     rows = {rec.id: FlaggedRow(rec) for rec in recs}
-    for row in sub_action_rows(user, Recommendation.phc_flag.is_(True)):
+    for row in sub_action_rows(user, Recommendation.phc_flag.is_(True), live_sub_actions()):
         target = rows.get(row.sub_action.recommendation_id)
         if target is not None:
             target.counts[row.colour] += 1
@@ -126,7 +137,7 @@ def flagged(user):
 
 
 def unflagged(user):
-    query = (access.recommendations(user).where(Recommendation.phc_flag.is_(False))
+    query = (access.recommendations(user).where(Recommendation.phc_flag.is_(False), live_recommendations())
              .options(joinedload(Recommendation.section)).order_by(Recommendation.section_id, Recommendation.position))
     return list(db.session.scalars(query).unique())
 
@@ -160,7 +171,7 @@ def decisions_since(user):
     since = user.previous_seen_at
     org = user.organisation_id
     returned_q = (access.evidence_submissions(user)
-                  .where(SubAction.owner_id == org, SubAction.state == RETURNED,
+                  .where(SubAction.owner_id == org, SubAction.state == RETURNED, _live(),
                          EvidenceSubmission.status == EvidenceSubmission.RETURNED)
                   .options(*sub_action_loads(EvidenceSubmission.sub_action))
                   .order_by(EvidenceSubmission.decided_at.desc(), EvidenceSubmission.id.desc()))
@@ -171,7 +182,7 @@ def decisions_since(user):
             returned.append((sub.sub_action, sub))
 
     evidence_q = (access.evidence_submissions(user)
-                  .where(SubAction.owner_id == org, EvidenceSubmission.decided_at.is_not(None))
+                  .where(SubAction.owner_id == org, EvidenceSubmission.decided_at.is_not(None), _live())
                   .options(*sub_action_loads(EvidenceSubmission.sub_action))
                   .order_by(EvidenceSubmission.decided_at.desc()))
     dates_q = (date_requests(user).join(SubAction, DueDateRequest.sub_action_id == SubAction.id)

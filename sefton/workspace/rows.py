@@ -2,7 +2,7 @@
 counts, and the filters. Every query starts from sefton.access / sefton.queries."""
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import access, dates, progress, queries
@@ -13,6 +13,7 @@ from ..models import (
     DueDateRequest,
     EvidenceSubmission,
     ProgressNote,
+    Recommendation,
     SubAction,
 )
 from ..progress import status_column
@@ -41,13 +42,14 @@ def grouped(user, org_id, status="", due="", today=None):
     """[(section, [(recommendation, [rows])])] of the recommendations assigned to the organisation:
     its own sub-actions and, unfiltered, its co-owners' (read-only), in plan order; empty groups
     dropped."""
-    recs = queries.recommendations_in(user, access.assigned_to(org_id))
+    recs = queries.recommendations_in(user, access.assigned_to(org_id), queries.live_recommendations(today))
     conditions = filter_conditions(status, due, today)
     if conditions:
         # A filter picks the organisation's own work, as the counts above it do; co-owners' rows
         # are shown for context only when nothing is filtered.
         conditions.append(SubAction.owner_id == org_id)
-    rows = attach(queries.sub_action_rows(user, access.assigned_to(org_id), *conditions, as_at=today))
+    rows = attach(queries.sub_action_rows(user, access.assigned_to(org_id), queries.live_sub_actions(today),
+                                          *conditions, as_at=today))
     sections = []
     for rec, rec_rows in queries.group_by_recommendation(recs, rows):
         if not rec_rows:
@@ -93,7 +95,9 @@ def one(user, sub_action_id, today=None):
 def counts(org_id, today):
     """Counts of the sub-actions the organisation owns: per colour, awaiting review, returned,
     new dates requested."""
-    own = SubAction.owner_id == org_id
+    own = and_(SubAction.owner_id == org_id,
+               SubAction.recommendation_id.in_(select(Recommendation.id).where(queries.live_recommendations(today))),
+               progress.exists_at(SubAction, today))
     colour = status_column(today).label("colour")
     result = {c: 0 for c in COLOURS}
     result.update(db.session.execute(select(colour, func.count(SubAction.id)).where(own).group_by(colour)).all())
