@@ -21,6 +21,7 @@ DEFAULTS = {
     "SEFTON_DATABASE_URL": None,
     "SEFTON_SECRET_KEY": None,
     "SEFTON_MAX_UPLOAD_MB": 20,
+    "SEFTON_IMPORT_MAX_MB": 10,  # a plan spreadsheet uploaded to /admin/import
     "SEFTON_SESSION_HOURS": 12,
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)

@@ -19,6 +19,9 @@ WHAT = {
     "due_date.requested": "New due date requested",
     "due_date.accepted": "New due date agreed",
     "due_date.declined": "New due date declined",
+    "sub_action.imported": "Added by import",
+    "sub_action.changed_by_import": "Changed by import",
+    "sub_action.retired_by_import": "Retired by import",
 }
 STATES = {"open": "Open", "submitted": "Evidence submitted, awaiting review", "returned": "Evidence returned",
           "accepted": "Evidence accepted"}
@@ -31,6 +34,12 @@ FIELDS = {
     "noted_on": ("Note dated", "date"),
     "files": ("Files", "files"),
     "comment": ("Reviewer's comment", "text"),
+    "text": ("Sub-action", "text"),
+    "owner": ("Owner", "text"),
+    "lead_name": ("Lead", "text"),
+    "original_due_on": ("Original due date", "date"),
+    "retired_on": ("Retired on", "date"),
+    "import": ("From the file", "text"),
 }
 EVIDENCE_ONLY = {"files", "comment"}  # not shown to users who may not see the organisation's evidence
 
