@@ -23,6 +23,7 @@ REQUIRED_COLUMNS = ("Ref", "Sub-action", "Owner", "Lead", "Original due date")
 SHEET = "Sub-actions"
 MAX_ROWS = 20_000
 MAX_TEXT = 5_000
+MAX_COLUMNS = 100  # columns looked at for the header
 MAX_LEAD = 200
 FORMULA_START = ("=", "+", "-", "@")
 SAFE_PREFIXES = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # how our exports escape text (reports.excel._safe)
@@ -262,9 +263,12 @@ def _read_xlsx(data, max_rows):
         names = [SHEET] if SHEET in wb.sheetnames else wb.sheetnames
         for name in names:
             ws = wb[name]
-            first = next(ws.iter_rows(max_row=1, values_only=True), ())
-            if any(str(v).strip() == "Ref" for v in first if v is not None):
-                return _rows(name, (tuple(_cell(c) for c in row) for row in ws.iter_rows()), max_rows)
+            # Explicit bounds: without them openpyxl reads the whole sheet once more to size it.
+            first = next(ws.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS), ())
+            width = max((n for n, c in enumerate(first, start=1) if c.value not in (None, "")), default=0)
+            if any(str(c.value).strip() == "Ref" for c in first if c.value is not None):
+                lines = ws.iter_rows(min_row=1, max_row=1_048_576, max_col=width)
+                return _rows(name, (tuple(_cell(c) for c in row) for row in lines), max_rows)
         raise FileError(f"No sheet has the plan's columns: the template's sheet is called {SHEET}, with "
                         "Ref in its first row")
     finally:
@@ -502,6 +506,11 @@ def _sections(good, ctx, plan):
 
 def _recommendations(good, ctx, plan):
     in_file = {i.ref for i in good}
+    live = {}  # recommendation ref -> owners of its live sub-actions that the file leaves alone
+    if not ctx.whole_plan:
+        for s in ctx.subs:
+            if s.retired_on is None and s.ref not in in_file:
+                live.setdefault(f"{s.section}.{s.rec}", set()).add(s.owner_id)
     for ref, items in _grouped(good, lambda i: i.rec_ref).items():
         text = _agreed(items, "rec_text", "recommendation", plan)
         listed = _agreed(items, "rec_owners", "recommendation", plan)
@@ -521,8 +530,7 @@ def _recommendations(good, ctx, plan):
             _retired(items[0], f"Recommendation {ref}", existing.retired_on, plan)
             continue
         # A recommendation stays assigned to the owners of its live sub-actions that the file leaves alone.
-        kept = {s.owner_id for s in ctx.subs if f"{s.section}.{s.rec}" == ref and s.retired_on is None
-                and s.ref not in in_file and not ctx.whole_plan}
+        kept = live.get(ref, set())
         owners |= kept if listed is not None else kept | set(existing.owner_ids)
         row = items[0].row.number
         if text is not None and text != existing.text:
