@@ -106,7 +106,7 @@ def test_a_clean_file_applies_in_one_go_and_is_audited(client, admin):
     response = apply(client, admin, location, html)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 sub-actions added, 2 changed, 0 retired" in page
+    assert "1 sub-action added, 2 changed, 0 retired" in page
     assert count(SubAction) == 246
     new = sub_action("4.1.9")
     assert (new.owner.code, new.added_on, new.original_due_on, new.current_due_on) == (

@@ -95,9 +95,13 @@ def import_apply(import_id):
         return import_preview(import_id, str(exc), 409)
     db.session.commit()
     counts = plan.counts()
-    flash(f"Imported {pending.filename}: {counts['added']} sub-actions added, {counts['changed']} changed, "
-          f"{counts['retired']} retired.", "success")
+    flash(f"Imported {pending.filename}: {_subs(counts['added'])} added, {counts['changed']:,} changed, "
+          f"{counts['retired']:,} retired.", "success")
     return redirect(url_for("admin.import_form"))
+
+
+def _subs(n):
+    return f"{n:,} sub-action" + ("" if n == 1 else "s")
 
 
 def _template_plan():
