@@ -2,6 +2,7 @@
 import datetime as dt
 
 from flask_login import current_user
+from sqlalchemy import insert
 
 from .extensions import db
 from .models import AuditEvent, SubAction, utcnow
@@ -40,6 +41,20 @@ def record(action, obj, *, before=None, after=None, sub_action=None, actor=None,
     )
     db.session.add(event)
     return event
+
+
+def record_many(rows, *, actor=None):
+    """Add many audit events at once (a bulk INSERT, for imports): each row holds action, object_type,
+    object_id and optionally sub_action_id, organisation_id, review_id, before, after."""
+    if not rows:
+        return
+    if actor is None and current_user and current_user.is_authenticated:
+        actor = current_user
+    at = utcnow()
+    db.session.execute(insert(AuditEvent), [
+        {"at": at, "actor_id": actor.id if actor is not None else None, "sub_action_id": None,
+         "organisation_id": None, "review_id": None, **row,
+         "before": _clean(row.get("before")), "after": _clean(row.get("after"))} for row in rows])
 
 
 def _review_of(sub_action):

@@ -33,6 +33,7 @@ DEFAULTS = {
     "SEFTON_OIDC_CLIENT_ID": None,
     "SEFTON_OIDC_CLIENT_SECRET": None,
     "SEFTON_PASSWORD_SIGN_IN": True,  # off: only single sign-on
+    "SEFTON_IMPORT_MAX_MB": 10,  # a plan spreadsheet uploaded to /admin/import
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",

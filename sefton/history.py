@@ -24,6 +24,9 @@ WHAT = {
     "sub_action.moved": "Moved within its recommendation",
     "sub_action.retired": "Retired from the plan",
     "sub_action.original_due_changed": "Original due date changed by the Task and Finish group office",
+    "sub_action.imported": "Added by import",
+    "sub_action.changed_by_import": "Changed by import",
+    "sub_action.retired_by_import": "Retired by import",
 }
 STATES = {"open": "Open", "submitted": "Evidence submitted, awaiting review", "returned": "Evidence returned",
           "accepted": "Evidence accepted"}
@@ -42,6 +45,12 @@ FIELDS = {
     "noted_on": ("Note dated", "date"),
     "files": ("Files", "files"),
     "comment": ("Reviewer's comment", "text"),
+    "text": ("Sub-action", "text"),
+    "owner": ("Owner", "text"),
+    "lead_name": ("Lead", "text"),
+    "original_due_on": ("Original due date", "date"),
+    "retired_on": ("Retired on", "date"),
+    "import": ("From the file", "text"),
 }
 EVIDENCE_ONLY = {"files", "comment"}  # not shown to users who may not see the organisation's evidence
 
