@@ -33,12 +33,12 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import admin, auth, cli, htmx, plan, reports, review, web, workspace
+    from . import admin, auth, cli, htmx, notifications, plan, reports, review, web, workspace
 
     web.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)
-    for area in (auth, plan, workspace, review, reports, admin):
+    for area in (auth, plan, workspace, review, reports, admin, notifications):
         app.register_blueprint(area.bp)
     cli.init_app(app)
     if app.config["SEFTON_DEMO"] and not app.config.get("TESTING"):
