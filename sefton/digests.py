@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from . import dates, mail, notify, plan_state, reminders, workdays
 from .extensions import db
@@ -37,12 +38,24 @@ def run(day: dt.date) -> Result:
     monday = workdays.week_start(day)
     state = plan_state.load(day, decisions_since=min(since_daily, since_weekly))
 
-    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
+    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)
+                                   .options(joinedload(User.organisation))))
     chosen = notify.choices([u.id for u in users])
     existing = set(db.session.scalars(select(OutboxMessage.dedupe_key).where(
         OutboxMessage.dedupe_key.in_([f"digest:{k}:{u.id}:{d}" for u in users for k in reminders.KINDS
                                       for d in (day.isoformat(), monday.isoformat())]))))
     result = Result(day)
+    cache = {}
+
+    def found_for(kind, person, since):
+        """A digest's items; the same for every member of an organisation, so worked out once."""
+        if kind == reminders.QUEUE:
+            return reminders.digest(kind, state, person, since)
+        key = (kind, person.organisation_id, since)
+        if key not in cache:
+            cache[key] = reminders.digest(kind, state, person, since)
+        return cache[key]
+
     for user in users:
         person = notify.recipient(user)
         for kind in reminders.kinds_for(person):
@@ -56,7 +69,7 @@ def run(day: dt.date) -> Result:
             key = f"digest:{kind}:{user.id}:{key_day.isoformat()}"
             if key in existing:
                 continue
-            if _write(user, person, kind, label, state, day, since, key):
+            if _write(user, person, kind, label, state, day, since, key, found_for):
                 result.written += 1
     run_row = db.session.get(ReminderRun, day) or ReminderRun(day=day, messages=0)
     run_row.messages += result.written
@@ -64,10 +77,8 @@ def run(day: dt.date) -> Result:
     return result
 
 
-def _write(user, person, kind, label, state, day, since, key) -> bool:
-    context = notify.context(user, kind, day=day, since=since, headings=reminders.HEADINGS,
-                             outcome_labels=notify.OUTCOME_LABELS, waiting_days=reminders.WAITING_TOO_LONG,
-                             link=lambda item: notify.item_link(item, user.role))
+def _write(user, person, kind, label, state, day, since, key, found_for) -> bool:
+    context = notify.context(user, kind, day=day, since=since, waiting_days=reminders.WAITING_TOO_LONG)
     when = dates.format_date(day)
     if kind == reminders.SUMMARY:
         summary = reminders.weekly_summary(state, since)
@@ -76,7 +87,7 @@ def _write(user, person, kind, label, state, day, since, key) -> bool:
         mail.queue(user.email, f"Sefton action plan: weekly summary, {when}", "reminders/summary",
                    {**context, "summary": summary}, kind=f"reminder.{kind}", user=user, dedupe_key=key)
         return True
-    found = reminders.digest(kind, state, person, since=since if kind == reminders.DECISIONS else None)
+    found = found_for(kind, person, since if kind == reminders.DECISIONS else None)
     if not found:
         return False
     total = sum(len(items) for items in found.values())

@@ -73,21 +73,42 @@ def read_setting_token(token):
     return data["u"], data["k"]
 
 
-def external(endpoint, **values) -> str:
-    """An absolute link for an e-mail (SEFTON_BASE_URL), built without a request."""
-    base = urlsplit(current_app.config.get("SEFTON_BASE_URL") or "http://127.0.0.1:5000")
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
+class Links:
+    """Absolute links for e-mails (SEFTON_BASE_URL), built without a request; the URL map is bound
+    once and each page's address built once per e-mail."""
 
+    def __init__(self, role=None):
+        base = urlsplit(current_app.config.get("SEFTON_BASE_URL") or "http://127.0.0.1:5000")
+        self.adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                                url_scheme=base.scheme or "https")
+        self.role = role
+        self.built = {}
 
-def row_link(sub_action_id) -> str:
-    return external("workspace.my_actions") + f"#subaction-{sub_action_id}"
+    def url(self, endpoint, **values):
+        key = (endpoint, tuple(sorted(values.items())))
+        if key not in self.built:
+            self.built[key] = self.adapter.build(endpoint, values, force_external=True)
+        return self.built[key]
+
+    def row(self, sub_action_id):
+        return self.url("workspace.my_actions") + f"#subaction-{sub_action_id}"
+
+    def item(self, item):
+        endpoint, values, anchor = item_target(item, self.role)
+        return self.url(endpoint, **values) + anchor
+
+    def more(self, category):
+        target = MORE.get(category)
+        return self.url(target[0], **target[1]) if target else None
 
 
 def context(user, kind, **extra) -> dict:
+    links = Links(user.role)
     return {"user": user, "kind": kind, "kind_label": reminders.KINDS[kind],
-            "settings_link": external("notifications.change_setting", token=setting_token(user.id, kind)),
-            "account_link": external("notifications.preferences"), "row_link": row_link, **extra}
+            "settings_link": links.url("notifications.change_setting", token=setting_token(user.id, kind)),
+            "account_link": links.url("notifications.preferences"), "row_link": links.row, "link": links.item,
+            "more": links.more, "shown": reminders.SHOWN, "headings": reminders.HEADINGS,
+            "outcome_labels": OUTCOME_LABELS, **extra}
 
 
 # --- at once ------------------------------------------------------------------------------------
@@ -132,10 +153,13 @@ def item_target(item, role) -> tuple:
     return "plan.sub_action", {"sub_action_id": item.sub.id}, ""
 
 
-def item_link(item, role) -> str:
-    endpoint, values, anchor = item_target(item, role)
-    return external(endpoint, **values) + anchor
-
-
+# Where the whole list of a category is, when a message or the panel shows only the first lines.
+MORE = {
+    reminders.OVERDUE: ("workspace.my_actions", {"due": "overdue"}),
+    reminders.DUE_30: ("workspace.my_actions", {"due": "next30"}),
+    reminders.RETURNED: ("workspace.my_actions", {"status": "returned"}),
+    reminders.AWAITING: ("review.queue", {}),
+    reminders.DATE_REQUESTS: ("review.queue", {}),
+}
 OUTCOME_LABELS = {"evidence-accepted": "Evidence accepted", "evidence-returned": "Evidence returned",
                   "date-accepted": "New due date accepted", "date-declined": "New due date declined"}

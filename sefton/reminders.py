@@ -40,6 +40,7 @@ DEFAULTS = {DUE: DAILY, DECISIONS: NOW, QUEUE: DAILY, SUMMARY: WEEKLY}
 
 WAITING_TOO_LONG = 10  # working days: the office's summary lists submissions waiting longer
 RECENT_DAYS = 30  # decisions older than this are no longer listed (seen or not)
+SHOWN = 10  # lines per heading in a message and in the panel; the rest behind a link to the full list
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,14 @@ class PlanState:
     pending_submissions: list = field(default_factory=list)
     pending_dates: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
+    _by_owner: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def owned(self, org_id) -> dict:
+        """{id: Sub} of the sub-actions the organisation owns (indexed once)."""
+        if not self._by_owner and self.subs:
+            for sub in self.subs.values():
+                self._by_owner.setdefault(sub.owner_id, {})[sub.id] = sub
+        return self._by_owner.get(org_id, {})
 
 
 # --- what each person is told ------------------------------------------------------------------
@@ -171,7 +180,7 @@ class Item:
 def for_organisation(state: PlanState, org_id: int, seen=frozenset()) -> dict:
     """{category: [Item]} for the members of one organisation, of the sub-actions it owns."""
     today = state.today
-    own = {i: s for i, s in state.subs.items() if s.owner_id == org_id}
+    own = state.owned(org_id)
     out = {c: [] for c in (RETURNED, OVERDUE, DUE_7, DUE_30, DATES_PENDING, DECIDED)}
     for sub in sorted(own.values(), key=lambda s: (s.due_on, s.section, s.ref)):
         if sub.state == "returned":
@@ -239,8 +248,7 @@ def digest(kind: str, state: PlanState, person: Recipient, since: dt.date | None
         found = for_organisation(state, person.organisation_id)
         found = {c: found[c] for c in DIGEST_CATEGORIES[DUE]}
     elif kind == DECISIONS:
-        own = {i: s for i, s in state.subs.items() if s.owner_id == person.organisation_id}
-        found = {DECIDED: decided(state, own, since)}
+        found = {DECIDED: decided(state, state.owned(person.organisation_id), since)}
     elif kind == QUEUE:
         found = for_reviewer(state, person.id)
     else:

@@ -10,16 +10,6 @@ from ..models import SeenItem
 from ..web import current_review, safe_path
 from . import bp
 
-SHOWN = 10  # lines per heading; the rest through a link to the full list
-MORE = {
-    reminders.OVERDUE: ("workspace.my_actions", {"due": "overdue"}),
-    reminders.DUE_30: ("workspace.my_actions", {"due": "next30"}),
-    reminders.RETURNED: ("workspace.my_actions", {"status": "returned"}),
-    reminders.AWAITING: ("review.queue", {}),
-    reminders.DATE_REQUESTS: ("review.queue", {}),
-}
-
-
 def seen_keys(user_id):
     return set(db.session.scalars(select(SeenItem.item_key).where(SeenItem.user_id == user_id)))
 
@@ -50,13 +40,13 @@ def attention_link(item):
 
 @bp.app_template_global()
 def attention_more(category):
-    target = MORE.get(category)
+    target = notify.MORE.get(category)
     return url_for(target[0], **target[1]) if target else None
 
 
 bp.add_app_template_global(reminders.HEADINGS, "ATTENTION_HEADINGS")
 bp.add_app_template_global(notify.OUTCOME_LABELS, "OUTCOME_LABELS")
-bp.add_app_template_global(SHOWN, "ATTENTION_SHOWN")
+bp.add_app_template_global(reminders.SHOWN, "ATTENTION_SHOWN")
 
 
 @bp.app_template_global()
