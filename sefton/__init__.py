@@ -39,13 +39,13 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import accounts, admin, auth, cli, htmx, mail, plan, reports, review, web, workspace
+    from . import accounts, admin, auth, cli, htmx, mail, notifications, plan, reports, review, web, workspace
 
     web.init_app(app)
     htmx.init_app(app)
     auth.init_app(app)
     mail.init_app(app)
-    for area in (auth, accounts, plan, workspace, review, reports, admin):
+    for area in (auth, accounts, plan, workspace, review, reports, admin, notifications):
         app.register_blueprint(area.bp)
     cli.init_app(app)
     if app.config["SEFTON_DEMO"] and not app.config.get("TESTING"):

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from . import dates, demo, mail, passwords, progress
+from . import dates, demo, digests, mail, passwords, progress
 from .accounts import manage
 from .extensions import db
 from .models import ROLES, Organisation, Review, User
@@ -20,6 +20,7 @@ def init_app(app):
     app.cli.add_command(create_user)
     app.cli.add_command(progress_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(reminders_command)
 
 
 @click.command("demo")
@@ -128,3 +129,23 @@ def progress_command(as_at, org_code, fmt, review_ref):
     widths = [max(len(str(x)) for x in col) for col in zip(COLUMNS, *rows)]
     for line in [COLUMNS, *rows]:
         click.echo("  ".join(str(v).rjust(w) if i else str(v).ljust(w) for i, (v, w) in enumerate(zip(line, widths))))
+
+
+@click.command("reminders")
+@with_appcontext
+@click.option("--date", "day", default=None, help="Business date to run for (default: today), e.g. 2019-04-01.")
+@click.option("--send/--no-send", default=True, help="Also send what the outbox holds (SEFTON_SMTP_URL).")
+def reminders_command(day, send):
+    """Write the day's reminder digests to the outbox (run daily from cron or a systemd timer)."""
+    try:
+        when = dates.parse(day) if day else dates.today()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--date") from None
+    result = digests.run(when)
+    db.session.commit()
+    if result.skipped:
+        click.echo(f"No reminders for {dates.format_date(when)}: {result.skipped}.")
+    else:
+        click.echo(f"Reminders for {dates.format_date(when)}: {result.written} e-mail(s) written to the outbox.")
+    if send and current_app.config.get("SEFTON_SMTP_URL"):
+        click.echo(f"Sent {mail.send_pending()} e-mail(s).")

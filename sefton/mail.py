@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import current_app, g, has_request_context, render_template, url_for
+from flask import current_app, g, has_request_context, url_for
 from sqlalchemy import select, update
 
 from .extensions import db
@@ -63,7 +63,11 @@ def queue(to, subject, template, context, kind, user=None, dedupe_key=None):
 def render(template, context):
     """The plain text and HTML parts of a message from templates/mail/<template>.txt and .html."""
     context = {"subject": "", **context, "absolute_url": absolute_url}
-    return render_template(f"mail/{template}.txt", **context), render_template(f"mail/{template}.html", **context)
+    # Without the pages' context processors (signed-in user, htmx, navigation): messages are also
+    # written outside any request (flask reminders, send-mail).
+    env = current_app.jinja_env
+    return (env.get_template(f"mail/{template}.txt").render(**context),
+            env.get_template(f"mail/{template}.html").render(**context))
 
 
 def backoff(attempts: int) -> dt.timedelta:

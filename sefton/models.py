@@ -439,3 +439,44 @@ def _append_only(session, flush_context, instances):
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, (AuditEvent, CqcSubmission)) and (obj in session.deleted or session.is_modified(obj)):
             raise ImmutableError(f"{type(obj).__name__} records cannot be changed or deleted")
+
+
+# --- reminders and notifications (issue 11) ------------------------------------------------------
+
+class NotificationPref(db.Model):
+    """How often a person wants one kind of message (sefton.reminders.KINDS): now / daily / weekly /
+    off. No row: the default for their role."""
+
+    __tablename__ = "notification_prefs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(db.String(20))
+    frequency: Mapped[str] = mapped_column(db.String(10))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        db.UniqueConstraint("user_id", "kind", name="user_kind"),
+        db.CheckConstraint("frequency IN ('now', 'daily', 'weekly', 'off')", name="frequency"),
+    )
+
+
+class SeenItem(db.Model):
+    """A decision a person has marked as seen: it leaves their "Needs your attention" panel."""
+
+    __tablename__ = "seen_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    item_key: Mapped[str] = mapped_column(db.String(60))
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (db.UniqueConstraint("user_id", "item_key", name="user_item"),)
+
+
+class ReminderRun(db.Model):
+    """A business day for which `flask reminders` wrote the digests: the next run covers what was
+    decided since, so a missed day is caught up once."""
+
+    __tablename__ = "reminder_runs"
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    ran_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    messages: Mapped[int] = mapped_column(default=0)

@@ -9,7 +9,7 @@ import hashlib
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import access, audit, dates
+from . import access, audit, dates, notify
 from .extensions import db
 from .models import (
     ACCEPTED,
@@ -240,6 +240,7 @@ def _decide(user, submission, action, comment, version):
                  sub_action=sub_action, actor=user, before=before,
                  after={**audit.snapshot(sub_action), "submission_id": submission.id,
                         "comment": submission.decision_comment, "fingerprint": submission.fingerprint})
+    notify.decided(submission)  # at once, to those who want it: in this same transaction
     return submission
 
 
@@ -265,6 +266,7 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
     audit.record(f"due_date.{'accepted' if accept else 'declined'}", request, sub_action=sub_action, actor=user,
                  before=before, after={**audit.snapshot(sub_action), "request_id": request.id,
                                        "comment": request.decision_comment})
+    notify.decided(request)
     return request
 
 

@@ -90,10 +90,9 @@ def test_submit_return_resubmit_accept(live_server, browser):
         # The organisation signs in again: the dashboard says what was returned and decided since.
         org.get_by_role("button", name="Sign out").click()
         sign_in(org, base, "ahch@demo.test")
-        since = org.locator("#decisions-since")
-        expect(since.locator(f"#returned-{sa_id}")).to_contain_text("Attach the signed minutes, not the draft.")
-        expect(since).to_contain_text("Decided since your last visit")
-        expect(since.locator("#decisions-since-table")).to_contain_text("Evidence returned")
+        since = org.locator("#attention")
+        expect(since.locator(f"#attention-returned-{sa_id}")).to_contain_text("Attach the signed minutes, not the draft.")
+        expect(since.locator(f"#attention-evidence-{first.id}")).to_contain_text("Evidence returned")
         assert axe_violations(org) == []
 
         # It resubmits from "My actions".

@@ -70,14 +70,13 @@ def test_a_reviewer_flags_and_unflags_with_one_audit_event_each(app, client, aut
     assert len(actions) == events + 2 and actions[-2:] == ["recommendation.flagged", "recommendation.unflagged"]
 
 
-# --- an organisation user's decisions since the last visit -----------------------------------
+# --- an organisation user's "Needs your attention" panel -------------------------------------
 
-def test_an_org_user_sees_what_was_returned_and_decided_since_the_last_visit(app):
+def test_an_org_user_sees_returns_and_decisions_until_marked_as_seen(app):
     first = pending_submission("ahch")
     org_client, org_auth = login(app, "ahch@demo.test")
     html = org_client.get("/").get_data(as_text=True)
-    assert 'id="decisions-since"' in html and "Recent decisions" in html  # first visit: no previous one
-    assert f'id="returned-{first.sub_action_id}"' not in html
+    assert f'id="attention-returned-{first.sub_action_id}"' not in html
 
     rev_client, rev_auth = login(app, "reviewer@demo.test")
     assert decide(rev_client, rev_auth, first, "return", reason="Attach the signed minutes.").status_code == 302
@@ -85,30 +84,29 @@ def test_an_org_user_sees_what_was_returned_and_decided_since_the_last_visit(app
     if second is not None:
         assert decide(rev_client, rev_auth, second, "accept").status_code == 302
 
-    org_client.post("/logout", data={"csrf_token": org_auth.token()})
-    org_auth.login("ahch@demo.test")
+    for _ in range(2):  # signing in again does not forget them: they stay until marked as seen
+        org_client.post("/logout", data={"csrf_token": org_auth.token()})
+        org_auth.login("ahch@demo.test")
+        html = org_client.get("/").get_data(as_text=True)
+        panel = html[html.index('id="attention"'):html.index("</section>", html.index('id="attention"'))]
+        returned = re.search(rf'id="attention-returned-{first.sub_action_id}".*?</li>', panel, re.S).group(0)
+        assert "Attach the signed minutes." in returned and first.sub_action.ref in returned
+        decided = re.search(rf'id="attention-evidence-{first.id}".*?</li>', panel, re.S).group(0)
+        assert "Evidence returned" in decided and "Mark as seen" in decided
+        if second is not None:
+            assert "Evidence accepted" in re.search(rf'id="attention-evidence-{second.id}".*?</li>', panel, re.S).group(0)
+
+    response = org_client.post("/attention/seen", data={"item_key": f"evidence:{first.id}", "next": "/my-actions",
+                                                        "csrf_token": org_auth.token()})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my-actions")
     html = org_client.get("/").get_data(as_text=True)
-    assert "Decided since your last visit" in html
-    since = html[html.index('id="decisions-since"'):html.index('>Sections</h2>')]
-    returned = re.search(rf'id="returned-{first.sub_action_id}".*?</li>', since, re.S).group(0)
-    assert "Attach the signed minutes." in returned and first.sub_action.ref in returned
-    table = re.search(r"<tbody.*?</tbody>", since[since.index('id="decisions-since-table"'):], re.S).group(0)
-    assert table.count('<tr class="nhsuk-table__row">') == (2 if second is not None else 1)
-    assert "Evidence returned" in table
-    if second is not None:
-        assert "Evidence accepted" in table
-
-    # Signed in again later: nothing new was decided since.
-    org_client.post("/logout", data={"csrf_token": org_auth.token()})
-    org_auth.login("ahch@demo.test")
-    html = org_client.get("/").get_data(as_text=True)
-    assert "Nothing has been decided on your evidence" in html
-    assert f'id="returned-{first.sub_action_id}"' in html  # still returned until resubmitted
+    assert f'id="attention-evidence-{first.id}"' not in html
+    assert f'id="attention-returned-{first.sub_action_id}"' in html  # still returned until resubmitted
 
 
-def test_reviewers_and_viewers_do_not_get_the_org_panel(demo_client, demo_auth):
+def test_viewers_and_admins_get_no_attention_panel(demo_client, demo_auth):
     demo_auth.login("viewer@demo.test")
-    assert 'id="decisions-since"' not in demo_client.get("/").get_data(as_text=True)
+    assert 'id="attention-title"' not in demo_client.get("/").get_data(as_text=True)
 
 
 # --- "as at" figures before and after a decision ---------------------------------------------

@@ -26,12 +26,6 @@ def count_badge(count, oob=False):
 
 
 @bp.app_template_global()
-def review_decisions_since(user):
-    """For templates/review/_decisions_since.html (included on an organisation user's dashboard)."""
-    return queries.decisions_since(user)
-
-
-@bp.app_template_global()
 def sub_action_link(sub_action_id):
     """Where an organisation user acts on a sub-action: its row in "My actions"."""
     return url_for("workspace.my_actions") + f"#subaction-{sub_action_id}"

@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import access, dates, progress, status
 from ..extensions import db
 from ..models import (
-    RETURNED,
     DueDateRequest,
     EvidenceSubmission,
     Organisation,
@@ -140,65 +139,3 @@ def unflagged(user):
     query = (access.recommendations(user).where(Recommendation.phc_flag.is_(False), live_recommendations())
              .options(joinedload(Recommendation.section)).order_by(Recommendation.section_id, Recommendation.position))
     return list(db.session.scalars(query).unique())
-
-
-# --- what an organisation user has not yet seen -----------------------------------------------
-
-@dataclass
-class Decision:
-    kind: str  # "evidence" or "date"
-    obj: object
-    sub_action: SubAction
-    outcome: str  # accepted / returned / declined
-    decided_at: object
-    comment: str | None
-
-
-@dataclass
-class SinceLastVisit:
-    since: object
-    returned: list  # [(sub_action, last returned submission)]: waiting for the organisation to resubmit
-    decisions: list  # [Decision], newest first
-
-
-RECENT = 5  # on a first visit (no previous visit): the latest few decisions
-
-
-def decisions_since(user):
-    """For an organisation member: sub-actions returned to them, and decisions since their last visit."""
-    if not user.is_authenticated or user.organisation_id is None:
-        return None
-    since = user.previous_seen_at
-    org = user.organisation_id
-    returned_q = (access.evidence_submissions(user)
-                  .where(SubAction.owner_id == org, SubAction.state == RETURNED, _live(),
-                         EvidenceSubmission.status == EvidenceSubmission.RETURNED)
-                  .options(*sub_action_loads(EvidenceSubmission.sub_action))
-                  .order_by(EvidenceSubmission.decided_at.desc(), EvidenceSubmission.id.desc()))
-    returned, seen = [], set()
-    for sub in db.session.scalars(returned_q).unique():
-        if sub.sub_action_id not in seen:  # the latest return of each sub-action
-            seen.add(sub.sub_action_id)
-            returned.append((sub.sub_action, sub))
-
-    evidence_q = (access.evidence_submissions(user)
-                  .where(SubAction.owner_id == org, EvidenceSubmission.decided_at.is_not(None), _live())
-                  .options(*sub_action_loads(EvidenceSubmission.sub_action))
-                  .order_by(EvidenceSubmission.decided_at.desc()))
-    dates_q = (date_requests(user).join(SubAction, DueDateRequest.sub_action_id == SubAction.id)
-               .where(SubAction.owner_id == org, DueDateRequest.decided_at.is_not(None))
-               .options(*sub_action_loads(DueDateRequest.sub_action))
-               .order_by(DueDateRequest.decided_at.desc()))
-    if since is not None:
-        evidence_q = evidence_q.where(EvidenceSubmission.decided_at > since)
-        dates_q = dates_q.where(DueDateRequest.decided_at > since)
-    else:
-        evidence_q, dates_q = evidence_q.limit(RECENT), dates_q.limit(RECENT)
-    decisions = [Decision("evidence", s, s.sub_action, s.status, s.decided_at, s.decision_comment)
-                 for s in db.session.scalars(evidence_q).unique()]
-    decisions += [Decision("date", r, r.sub_action, r.status, r.decided_at, r.decision_comment)
-                  for r in db.session.scalars(dates_q).unique()]
-    decisions.sort(key=lambda d: d.decided_at, reverse=True)
-    if since is None:
-        decisions = decisions[:RECENT]
-    return SinceLastVisit(since, returned, decisions)

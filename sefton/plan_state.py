@@ -1,0 +1,76 @@
+"""The plan's state as plain data for sefton.reminders, loaded in a fixed number of queries (seven,
+whatever the plan's size): for one person through sefton.access (the panel), or whole (the daily
+run, which then applies the rules per person in memory)."""
+import datetime as dt
+
+from sqlalchemy import or_, select
+
+from . import access, reminders
+from .extensions import db
+from .models import (
+    RETURNED,
+    DueDateRequest,
+    EvidenceSubmission,
+    Recommendation,
+    Review,
+    Section,
+    SubAction,
+)
+from .progress import due_on_column, status_column
+
+
+def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> reminders.PlanState:
+    """user: only what that person may see (sefton.access); review_id: only that review's plan;
+    decisions_since: decisions after that date (default: the last RECENT_DAYS days)."""
+    base = access.sub_actions(user) if user is not None else (
+        select(SubAction).join(Recommendation, SubAction.recommendation_id == Recommendation.id))
+    base = base.join(Section, Recommendation.section_id == Section.id).where(
+        or_(SubAction.added_on.is_(None), SubAction.added_on <= today),
+        or_(SubAction.retired_on.is_(None), SubAction.retired_on > today))
+    if review_id is not None:
+        base = base.where(Section.review_id == review_id)
+    ids = base.with_only_columns(SubAction.id)
+
+    rows = db.session.execute(base.with_only_columns(
+        SubAction.id, Section.number, Recommendation.position, SubAction.position, SubAction.text,
+        SubAction.owner_id, Section.review_id, due_on_column(today), status_column(today), SubAction.state))
+    subs = {}
+    for sid, section, rec_pos, pos, text, owner, review, due_on, colour, state in rows:
+        subs[sid] = dict(id=sid, ref=f"{section}.{rec_pos}.{pos}", text=text, owner_id=owner, section=section,
+                         review_id=review, due_on=due_on, colour=colour, state=state)
+
+    s = EvidenceSubmission
+    returned = db.session.execute(
+        select(s.sub_action_id, s.decision_comment, s.decided_on)
+        .join(SubAction, s.sub_action_id == SubAction.id)
+        .where(s.sub_action_id.in_(ids), s.status == s.RETURNED, SubAction.state == RETURNED).order_by(s.id))
+    for sid, comment, decided_on in returned:  # the latest return of each sub-action wins
+        subs[sid].update(returned_reason=comment, returned_on=decided_on)
+    subs = {sid: reminders.Sub(**values) for sid, values in subs.items()}
+
+    pending = [reminders.Submission(*row) for row in db.session.execute(
+        select(s.id, s.sub_action_id, s.submitted_on, s.submitted_by_id)
+        .where(s.sub_action_id.in_(ids), s.status == s.PENDING))]
+    r = DueDateRequest
+    requested_on = r.requested_on
+    pending_dates = [reminders.DateRequest(id_, sa, prev, new, asked or at.date(), by) for id_, sa, prev, new, asked, at, by
+                     in db.session.execute(
+                         select(r.id, r.sub_action_id, r.previous_due_on, r.requested_due_on, requested_on,
+                                r.requested_at, r.requested_by_id)
+                         .where(r.sub_action_id.in_(ids), r.status == r.PENDING))]
+
+    start = decisions_since if decisions_since is not None else today - dt.timedelta(days=reminders.RECENT_DAYS)
+    decisions = [reminders.Decision("evidence", *row) for row in db.session.execute(
+        select(s.id, s.sub_action_id, s.status, s.decided_on, s.decided_by_id, s.decision_comment)
+        .where(s.sub_action_id.in_(ids), s.status.in_([s.ACCEPTED, s.RETURNED]), s.decided_on > start,
+               s.decided_on <= today))]
+    decisions += [reminders.Decision("date", *row) for row in db.session.execute(
+        select(r.id, r.sub_action_id, r.status, r.decided_on, r.decided_by_id, r.decision_comment, r.requested_due_on)
+        .where(r.sub_action_id.in_(ids), r.status.in_([r.ACCEPTED, r.DECLINED]), r.decided_on > start,
+               r.decided_on <= today))]
+
+    plan_due = dict(db.session.execute(select(Review.id, Review.plan_due_on)).all())
+    return reminders.PlanState(today=today, subs=subs, plan_due=plan_due, pending_submissions=pending,
+                               pending_dates=pending_dates, decisions=decisions)
+
+
