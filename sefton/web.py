@@ -89,11 +89,19 @@ def file_size(size: int) -> str:
 MAX_ID = 2**63 - 1
 
 
-class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: a non-negative integer up to MAX_ID, else the route does not match."""
+NO_ID = 0  # no row has it: ids start at 1 on SQLite and PostgreSQL
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a non-negative integer. One larger than the database can hold
+    (MAX_ID) is read as NO_ID, whose lookup answers 404 like any other missing object. (Refusing
+    the match instead made Werkzeug answer 405 where a GET and a POST route share the path.)"""
+
+    regex = r"\d+"
+
+    def to_python(self, value):
+        number = int(value)
+        return number if number <= MAX_ID else NO_ID
 
 
 def int_arg(value):
