@@ -11,6 +11,7 @@ from flask import abort, current_app
 from flask_login import current_user, login_required
 from sqlalchemy import exists, select
 
+from . import dates
 from .extensions import db
 from .models import (
     EvidenceFile,
@@ -153,12 +154,14 @@ def _one_or_404(query):
 
 def can_change(user, sub_action) -> bool:
     """Progress notes, evidence, completion and date requests: members of the owning organisation
-    (an org user, or a reviewer who is also a member of that organisation)."""
+    (an org user, or a reviewer who is also a member of that organisation), while the sub-action is
+    part of the plan (a retired one is read-only)."""
     return (
         user.is_authenticated
         and user.role in (ORG, REVIEWER)
         and user.organisation_id is not None
         and sub_action.owner_id == user.organisation_id
+        and (sub_action.retired_on is None or dates.today() < sub_action.retired_on)
     )
 
 

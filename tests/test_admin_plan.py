@@ -266,3 +266,18 @@ def test_the_section_page_loads_in_a_fixed_number_of_queries(app, admin):
             event.remove(db.engine, "before_cursor_execute", count)
         counts[number] = len(statements)
     assert counts[15] == counts[7]
+
+
+def test_a_retired_sub_action_is_read_only_for_its_organisation(app, admin):
+    from conftest import Auth
+
+    sa = sub_action("4.1.1")
+    assert post(admin, f"/admin/plan/sub-actions/{sa.id}/retire", {"version": sa.version}).status_code == 302
+    db.session.refresh(sa)
+    ahch = app.test_client()
+    Auth(ahch).login("ahch@demo.test")
+    token = form_token(ahch, "/my-actions")
+    response = ahch.post(f"/sub-actions/{sa.id}/notes", data={"csrf_token": token, "version": sa.version,
+                                                              "body": "Still working on it"})
+    assert response.status_code == 403
+    assert "Retired on 1 April 2019" in ahch.get(f"/sub-actions/{sa.id}").get_data(as_text=True)
