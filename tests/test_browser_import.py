@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 TEXT = "Audit the transition plans of young people leaving CAMHS (imported)"
 
 
-def small_workbook():
+def small_workbook(owner="AHCH"):
     """One new sub-action for recommendation 4.1 (Alder Hey's), after its last one."""
     rec = db.session.scalar(select(Recommendation).join(Section).where(Section.number == 4, Recommendation.position == 1))
     last = db.session.scalar(select(func.max(SubAction.position)).where(SubAction.recommendation_id == rec.id))
@@ -26,11 +26,17 @@ def small_workbook():
     ws = wb.active
     ws.title = "Sub-actions"
     ws.append(list(IMPORTED))
-    ws.append(["CLAS-2018", 4, None, "4.1", None, None, f"4.1.{last + 1}", TEXT, "AHCH",
+    ws.append(["CLAS-2018", 4, None, "4.1", None, None, f"4.1.{last + 1}", TEXT, owner,
                "Named Nurse for Safeguarding", "30 June 2019"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue(), f"4.1.{last + 1}"
+
+
+def upload(page, name, data):
+    page.get_by_label("Plan file").set_input_files(files=[{
+        "name": name, "buffer": data, "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.get_by_role("button", name="Upload and preview").click()
 
 
 def journey(page, base, *, js, checker=None):
@@ -53,10 +59,15 @@ def journey(page, base, *, js, checker=None):
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose the plan file to import")
     assert axe_violations(page) == []
 
-    page.get_by_label("Plan file").set_input_files(files=[{
-        "name": "alder-hey.xlsx", "buffer": data,
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
-    page.get_by_role("button", name="Upload and preview").click()
+    # A file with a problem: the preview names the row and column and offers no Apply.
+    upload(page, "wrong-owner.xlsx", small_workbook(owner="Alder Hay")[0])
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("The file has 1 problem")
+    expect(page.locator("#import-errors")).to_contain_text("I (Owner)")
+    expect(page.get_by_role("button", name="Apply these changes")).to_have_count(0)
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Import the plan").first.click()
+
+    upload(page, "alder-hey.xlsx", data)
     expect(page.locator("h1")).to_have_text("Preview: alder-hey.xlsx")
     expect(page.locator("#import-adds")).to_contain_text(TEXT)
     expect(page.locator("#import-adds")).to_contain_text(ref)
