@@ -208,6 +208,9 @@ def test_the_whole_plan_option_retires_what_is_missing(client, admin):
     assert count(AuditEvent, AuditEvent.action == "sub_action.retired_by_import") == 1
     wb = template(client)  # the retired one is no longer in the plan's export: a Ref of it is refused
     ahch_row(wb, ref="7.1.3", text="Back again")
+    ws, header = sheet_rows(wb)
+    ws.cell(ws.max_row, header.index("Section") + 1, 7)
+    ws.cell(ws.max_row, header.index("Recommendation") + 1, "7.1")
     _, html = preview(client, admin, as_bytes(wb))
     assert "retired on 1 April 2019; it cannot be changed by import" in html
 
