@@ -50,7 +50,7 @@ def journey(page, base, *, js, checker=None):
     page.set_default_timeout(20000)
     sign_in(page, base, "admin@demo.test")
     page.get_by_role("link", name="Administration").first.click()
-    page.get_by_role("link", name="Import the plan from a spreadsheet").click()
+    page.get_by_role("link", name="Import the plan", exact=True).click()
     expect(page.locator("h1")).to_have_text("Import the plan")
     assert axe_violations(page) == []
 
