@@ -55,11 +55,13 @@ def _limit():
     return current_app.config["SEFTON_LOGIN_RATE_LIMIT"]
 
 
-@bp.route("/login/nhsmail", methods=["POST"])
+@bp.get("/login/nhsmail")
 @access.public
 @limiter.limit(_limit)
 def sso_start():
-    """Send the browser to the provider (a POST with the CSRF token: no sign-in started by a link)."""
+    """Send the browser to the provider. A link, not a form: the Content-Security-Policy's
+    form-action 'self' would stop a form's redirect to the provider. The state, bound to this
+    session, is what stops a forged sign-in."""
     if not enabled():
         return redirect(url_for("auth.login"))
     next_path = safe_path(request.args.get("next"))

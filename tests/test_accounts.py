@@ -124,7 +124,7 @@ def test_invite_refuses_bad_input_and_stores_nothing(app, client, auth):
 
 def test_people_list_filters(app, client, auth):
     auth.login("admin@demo.test")
-    page = client.get(f"/admin/people?role=reviewer").get_data(as_text=True)
+    page = client.get("/admin/people?role=reviewer").get_data(as_text=True)
     assert "reviewer@demo.test" in page and "reviewer2@demo.test" in page and "ahch@demo.test" not in page
     page = client.get(f"/admin/people?organisation={_org('ahch').id}").get_data(as_text=True)
     assert "ahch@demo.test" in page and "lwh@demo.test" not in page

@@ -261,10 +261,7 @@ def test_a_reviewer_is_not_offered_and_cannot_decide_on_their_own_submission(cli
 
 def test_another_reviewer_can_decide_on_it(app, client, reviewer):
     sub = own_submission()
-    other = User(email="reviewer2@demo.test", name="Second demo reviewer", role="reviewer")
-    other.set_password("sefton-demo-2019")
-    db.session.add(other)
-    db.session.commit()
+    other = db.session.scalar(select(User).where(User.email == "reviewer2@demo.test"))  # the demo's other CCG
     second = app.test_client()
     auth2 = Auth(second)
     auth2.login("reviewer2@demo.test")

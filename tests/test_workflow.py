@@ -90,11 +90,8 @@ def user(email):
 
 
 def second_reviewer():
-    other = User(email="reviewer2@demo.test", name="Second demo reviewer", role="reviewer")
-    other.set_password("sefton-demo-2019")
-    db.session.add(other)
-    db.session.flush()
-    return other
+    """The demo's other CCG reviewer (NHS Southport and Formby CCG)."""
+    return user("reviewer2@demo.test")
 
 
 def pending_submission(exclude_org="ss-ccg"):

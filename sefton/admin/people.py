@@ -14,7 +14,7 @@ from ..sessions import now
 from . import bp
 from .people_forms import AccessForm, InviteForm
 
-PEOPLE = (access.ADMIN,)
+PEOPLE = access.PEOPLE_MANAGERS
 ACTIVE_FILTERS = {"": None, "active": True, "deactivated": False}
 
 
