@@ -22,6 +22,7 @@ DEFAULTS = {
     "SEFTON_SECRET_KEY": None,
     "SEFTON_MAX_UPLOAD_MB": 20,
     "SEFTON_SESSION_HOURS": 12,
+    "SEFTON_SEPARATION_OF_DUTIES": "organisation",  # or "self": reviewers never decide on their own only
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",
@@ -73,6 +74,9 @@ def load(app, test_config=None):
         )
     secret = secret or DEV_SECRET
     cfg["SECRET_KEY"] = secret
+
+    if cfg["SEFTON_SEPARATION_OF_DUTIES"] not in ("organisation", "self"):
+        raise ConfigError('SEFTON_SEPARATION_OF_DUTIES must be "organisation" or "self"')
 
     url = cfg["SEFTON_DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "sefton.db")
     cfg["SQLALCHEMY_DATABASE_URI"] = url

@@ -155,6 +155,7 @@ class Builder:
 
         add("admin", "admin@demo.test", "Demo Task and Finish Group Office", "admin", None)
         add("reviewer", "reviewer@demo.test", "Demo CCG Safeguarding Reviewer", "reviewer", "ss-ccg")
+        add("reviewer2", "reviewer2@demo.test", "Demo CCG Safeguarding Reviewer (S&F)", "reviewer", "sf-ccg")
         add("viewer", "viewer@demo.test", "Demo Public Health Commissioner", "viewer", "sefton-council")
         for code, _, short in ORGANISATIONS:
             add(code, f"{code}@demo.test", f"Demo Safeguarding Lead ({short})", "org", code)

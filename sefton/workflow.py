@@ -223,7 +223,7 @@ def _decide(user, submission, action, comment, version):
     if not access.is_reviewer(user):
         raise WorkflowError("Only a reviewer can decide on evidence.")
     if not access.can_decide(user, submission):
-        raise WorkflowError("You submitted this evidence, so another reviewer must decide on it.")
+        raise WorkflowError(access.why_not_decide_on(user, submission))
     if submission.status != EvidenceSubmission.PENDING:
         raise WorkflowError("This submission has already been decided or withdrawn.")
     before, target = _change(sub_action, version, action)
@@ -248,7 +248,7 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
     if not access.is_reviewer(user):
         raise WorkflowError("Only a reviewer can decide on a due date request.")
     if not access.can_decide_date(user, request):
-        raise WorkflowError("You made this request, so another reviewer must decide on it.")
+        raise WorkflowError(access.why_not_decide_on(user, request))
     if request.status != DueDateRequest.PENDING:
         raise WorkflowError("This request has already been decided or withdrawn.")
     comment = (comment or "").strip()
