@@ -21,6 +21,7 @@ DEFAULTS = {
     "SEFTON_DATABASE_URL": None,
     "SEFTON_SECRET_KEY": None,
     "SEFTON_MAX_UPLOAD_MB": 20,
+    "SEFTON_MAX_FILES_PER_SUBMISSION": 20,
     "SEFTON_SESSION_HOURS": 12,
     "SEFTON_SEPARATION_OF_DUTIES": "organisation",  # or "self": reviewers never decide on their own only
     "SEFTON_TIMEZONE": "Europe/London",

@@ -378,3 +378,15 @@ def test_an_unknown_separation_rule_is_refused_at_start(tmp_path):
     with pytest.raises(config.ConfigError, match="SEFTON_SEPARATION_OF_DUTIES"):
         config.load(Flask("x", instance_path=str(tmp_path)),
                     {"SEFTON_DEMO": True, "SEFTON_SEPARATION_OF_DUTIES": "none"})
+
+
+def test_a_due_date_more_than_five_years_ahead_is_refused(app):
+    sa = sub_action_of("ahch")
+    lead = user("ahch@demo.test")
+    today = dt.date(2019, 4, 1)  # the demo's business date
+    with pytest.raises(workflow.WorkflowError, match="within five years of today"):
+        workflow.request_due_date(lead, sa, dt.date(2024, 4, 2), "Long programme", version=sa.version)
+    db.session.rollback()
+    assert workflow._years_after(dt.date(2020, 2, 29), 5) == dt.date(2025, 2, 28)
+    req = workflow.request_due_date(lead, sa, workflow._years_after(today, 5), "Long programme", version=sa.version)
+    assert req.requested_due_on == dt.date(2024, 4, 1)
