@@ -1,6 +1,7 @@
 """The audit trail: every change adds one AuditEvent in the same transaction as the change."""
 import datetime as dt
 
+from flask import has_request_context, request
 from flask_login import current_user
 
 from .extensions import db
@@ -40,6 +41,13 @@ def record(action, obj, *, before=None, after=None, sub_action=None, actor=None,
     )
     db.session.add(event)
     return event
+
+
+def record_download(action, obj, details, **where):
+    """A download (evidence, a report): who (the signed-in user), what (`details`, `obj`), when, and from
+    which address (the client's, behind a trusted proxy: SEFTON_TRUSTED_PROXIES). The caller commits."""
+    address = request.remote_addr if has_request_context() else None
+    return record(action, obj, after={**details, "address": address}, **where)
 
 
 def _review_of(sub_action):
