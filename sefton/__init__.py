@@ -42,7 +42,7 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import admin, auth, cli, htmx, plan, reports, review, web, workspace
+    from . import admin, auth, backup, cli, htmx, plan, reports, review, web, workspace
 
     web.init_app(app)
     htmx.init_app(app)
@@ -50,6 +50,7 @@ def create_app(test_config=None):
     for area in (auth, plan, workspace, review, reports, admin):
         app.register_blueprint(area.bp)
     cli.init_app(app)
+    backup.init_app(app)
     if app.config["SEFTON_DEMO"] and not app.config.get("TESTING"):
         _load_demo_if_empty(app)
     return app
