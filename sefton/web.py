@@ -87,9 +87,9 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-# The largest id the databases hold (BIGINT / SQLite INTEGER): a larger number in a path or a filter
-# names nothing, so it answers 404 or is ignored, rather than an error from the database driver.
-MAX_ID = 2**63 - 1
+# The largest id the database holds (ids are INTEGER, 32-bit on PostgreSQL): a larger number in a path
+# or a filter names nothing, so it answers 404 or is ignored, rather than an error from the driver.
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
@@ -102,7 +102,7 @@ class IdConverter(IntegerConverter):
 def int_arg(value):
     """A filter's number (ASCII digits, at most MAX_ID), or None when the value is not one."""
     value = (value or "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)):
         return None
     number = int(value)
     return number if number <= MAX_ID else None
@@ -167,6 +167,20 @@ def init_app(app):
             # Pages hold safeguarding information: keep them out of shared caches and the back/forward cache.
             headers.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.before_request
+    def refuse_nul_characters():
+        """U+0000 has no place in anything people type, and PostgreSQL cannot store it: refused whole."""
+        if not request.args and request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        values = [v for _, vs in request.args.lists() for v in vs]
+        if request.method in ("POST", "PUT", "PATCH"):
+            values += [v for _, vs in request.form.lists() for v in vs]
+            values += [f.filename or "" for _, fs in request.files.lists() for f in fs]
+        if any("\x00" in value for value in values):
+            return error_response(400, ERROR_TEXT[400][0], "The form had a character that cannot be saved (a NUL "
+                                  "character, often pasted by mistake). Remove it and try again.")
+        return None
 
     @app.get("/healthz")
     @access.public
