@@ -174,7 +174,6 @@ def is_reviewer(user) -> bool:
 # Separation of duties (SEFTON_SEPARATION_OF_DUTIES): "organisation", the rule, a reviewer never decides
 # on what their own organisation submitted or asked for (the other CCG's reviewer does); "self", relaxed
 # for a review whose reviewers all belong to one organisation, never on what they made themselves.
-SEPARATION_RULES = ("organisation", "self")
 
 
 def _separation():

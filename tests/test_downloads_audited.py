@@ -85,6 +85,7 @@ def test_behind_a_trusted_proxy_the_clients_address_is_recorded(databases):
         with app.app_context():
             (event,) = _events("report.downloaded")
             assert event.after["address"] == "192.0.2.7"
+            db.session.remove()
             db.engine.dispose()
     finally:
         databases.drop(url)
