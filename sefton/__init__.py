@@ -1,8 +1,11 @@
 """The Sefton action plan tracker: a Flask + htmx app for the CQC CLAS review action plan."""
+import contextlib
+import fcntl
 import os
 
 from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
@@ -39,7 +42,7 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import accounts, admin, auth, cli, htmx, mail, notifications, plan, reports, review, web, workspace
+    from . import accounts, admin, auth, backup, cli, htmx, mail, notifications, plan, reports, review, web, workspace
 
     web.init_app(app)
     htmx.init_app(app)
@@ -48,18 +51,44 @@ def create_app(test_config=None):
     for area in (auth, accounts, plan, workspace, review, reports, admin, notifications):
         app.register_blueprint(area.bp)
     cli.init_app(app)
+    backup.init_app(app)
     if app.config["SEFTON_DEMO"] and not app.config.get("TESTING"):
         _load_demo_if_empty(app)
     return app
 
 
 def _load_demo_if_empty(app):
-    """Demo mode: create the schema (through the migrations) and load the demo on first start."""
+    """Demo mode: create the schema (through the migrations) and load the demo on first start. Under
+    `gunicorn -w 2` every worker starts here at once: one does it, the others wait for it, then see
+    the demo there."""
     from flask_migrate import upgrade
 
     from . import demo
 
-    with app.app_context():
+    with app.app_context(), _setup_lock(app):
         upgrade()
         if demo.is_empty():
             demo.load()
+
+
+SETUP_LOCK_KEY = 0x5EF70DE  # the PostgreSQL advisory lock of the demo's first start
+
+
+@contextlib.contextmanager
+def _setup_lock(app):
+    """One process at a time: a PostgreSQL advisory lock, or (SQLite) an exclusive lock on a file in
+    the instance folder."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+        return
+    with open(os.path.join(app.instance_path, "demo-setup.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

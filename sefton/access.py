@@ -174,13 +174,43 @@ def is_reviewer(user) -> bool:
     return user.role == REVIEWER
 
 
+# Separation of duties (SEFTON_SEPARATION_OF_DUTIES): "organisation", the rule, a reviewer never decides
+# on what their own organisation submitted or asked for (the other CCG's reviewer does); "self", relaxed
+# for a review whose reviewers all belong to one organisation, never on what they made themselves.
+
+
+def _separation():
+    return current_app.config.get("SEFTON_SEPARATION_OF_DUTIES", "organisation")
+
+
+def why_not_decide(user, made_by_id, owner, thing="evidence") -> str | None:
+    """Why the user may not decide on a submission or a date request (None: they may). `owner` is the
+    organisation that owns the sub-action, the one that made the submission or the request."""
+    if not is_reviewer(user):
+        return "Only a reviewer can decide on this."
+    if made_by_id == user.id:
+        made = "submitted this evidence" if thing == "evidence" else "asked for this date"
+        return f"You {made}, so another reviewer must decide on it."
+    if _separation() == "organisation" and user.organisation_id is not None and owner.id == user.organisation_id:
+        made = "This evidence was submitted" if thing == "evidence" else "This date was asked for"
+        return f"{made} by your own organisation, {owner.name}, so a reviewer of another organisation must decide on it."
+    return None
+
+
 def can_decide(user, submission) -> bool:
-    """Reviewers decide on evidence and date requests, never on what they submitted themselves."""
-    return is_reviewer(user) and submission.submitted_by_id != user.id
+    """Reviewers decide on evidence, never on their own nor (by default) their organisation's."""
+    return why_not_decide(user, submission.submitted_by_id, submission.sub_action.owner) is None
 
 
 def can_decide_date(user, request) -> bool:
-    return is_reviewer(user) and request.requested_by_id != user.id
+    return why_not_decide(user, request.requested_by_id, request.sub_action.owner, "date") is None
+
+
+def why_not_decide_on(user, obj) -> str | None:
+    """The reason for a submission (EvidenceSubmission) or a date request (DueDateRequest)."""
+    if isinstance(obj, EvidenceSubmission):
+        return why_not_decide(user, obj.submitted_by_id, obj.sub_action.owner)
+    return why_not_decide(user, obj.requested_by_id, obj.sub_action.owner, "date")
 
 
 FLAGGERS = (REVIEWER, ADMIN)

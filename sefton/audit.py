@@ -1,6 +1,7 @@
 """The audit trail: every change adds one AuditEvent in the same transaction as the change."""
 import datetime as dt
 
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import insert
 
@@ -55,6 +56,13 @@ def record_many(rows, *, actor=None):
         {"at": at, "actor_id": actor.id if actor is not None else None, "sub_action_id": None,
          "organisation_id": None, "review_id": None, **row,
          "before": _clean(row.get("before")), "after": _clean(row.get("after"))} for row in rows])
+
+
+def record_download(action, obj, details, **where):
+    """A download (evidence, a report): who (the signed-in user), what (`details`, `obj`), when, and from
+    which address (the client's, behind a trusted proxy: SEFTON_TRUSTED_PROXIES). The caller commits."""
+    address = request.remote_addr if has_request_context() else None
+    return record(action, obj, after={**details, "address": address}, **where)
 
 
 def _review_of(sub_action):

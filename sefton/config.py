@@ -34,6 +34,8 @@ DEFAULTS = {
     "SEFTON_OIDC_CLIENT_SECRET": None,
     "SEFTON_PASSWORD_SIGN_IN": True,  # off: only single sign-on
     "SEFTON_IMPORT_MAX_MB": 10,  # a plan spreadsheet uploaded to /admin/import
+    "SEFTON_MAX_FILES_PER_SUBMISSION": 20,
+    "SEFTON_SEPARATION_OF_DUTIES": "organisation",  # or "self": reviewers never decide on their own only
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",
@@ -85,6 +87,9 @@ def load(app, test_config=None):
         )
     secret = secret or DEV_SECRET
     cfg["SECRET_KEY"] = secret
+
+    if cfg["SEFTON_SEPARATION_OF_DUTIES"] not in ("organisation", "self"):
+        raise ConfigError('SEFTON_SEPARATION_OF_DUTIES must be "organisation" or "self"')
 
     url = cfg["SEFTON_DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "sefton.db")
     cfg["SQLALCHEMY_DATABASE_URI"] = url

@@ -104,6 +104,9 @@ def _looks_like_email(data):
     return len({h.lower() for h in headers}) >= 2
 
 
+HIDDEN_CHARACTERS = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # controls, format (bidi overrides), surrogates, line breaks
+
+
 def clean_name(raw: str) -> str:
     """The name to display, or UploadError for a name that is a path or has no accepted extension."""
     name = unicodedata.normalize("NFC", (raw or "").strip())
@@ -111,8 +114,13 @@ def clean_name(raw: str) -> str:
         raise UploadError("The file has no name")
     if "/" in name or "\\" in name or name.startswith("."):
         raise UploadError("File names cannot contain folders or start with '.'; rename the file and try again")
-    if any(unicodedata.category(ch) == "Cc" for ch in name) or len(name) > 200:
-        raise UploadError("The file name is too long or has characters that are not allowed")
+    if len(name) > 200:
+        raise UploadError("The file name is too long: rename the file to 200 characters or fewer and try again")
+    if any(unicodedata.category(ch) in HIDDEN_CHARACTERS for ch in name):
+        # Control and format characters (a right-to-left override makes "report_fdp.exe" look like
+        # "report_exe.pdf") change how the name reads: never shown to others.
+        raise UploadError("The file name has hidden control or formatting characters (such as a right-to-left "
+                          "override); rename the file and try again")
     return name
 
 
@@ -135,12 +143,13 @@ def check(raw_name: str, data: bytes, max_bytes: int) -> Checked:
     return Checked(name=name, content_type=content_type, data=data)
 
 
-def check_uploads(storages, max_bytes: int) -> list[Checked]:
+def check_uploads(storages, max_bytes: int, max_files: int = 20) -> list[Checked]:
     """Check every uploaded file (werkzeug FileStorage); all of them or none."""
+    storages = [storage for storage in storages if storage is not None and storage.filename]
+    if len(storages) > max_files:
+        raise UploadError(f"Choose at most {max_files} files for one submission (you chose {len(storages)})")
     checked = []
     for storage in storages:
-        if storage is None or not storage.filename:
-            continue
         data = storage.stream.read(max_bytes + 1)
         checked.append(check(storage.filename, data, max_bytes))
     return checked

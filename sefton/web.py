@@ -1,4 +1,7 @@
 """What every page shares: template filters and globals, error pages, the health check."""
+import base64
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -84,9 +87,9 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-# The largest id the databases hold (BIGINT / SQLite INTEGER): a larger number in a path or a filter
-# names nothing, so it answers 404 or is ignored, rather than an error from the database driver.
-MAX_ID = 2**63 - 1
+# The largest id the database holds (ids are INTEGER, 32-bit on PostgreSQL): a larger number in a path
+# or a filter names nothing, so it answers 404 or is ignored, rather than an error from the driver.
+MAX_ID = 2**31 - 1
 
 
 NO_ID = 0  # no row has it: ids start at 1 on SQLite and PostgreSQL
@@ -107,7 +110,7 @@ class IdConverter(IntegerConverter):
 def int_arg(value):
     """A filter's number (ASCII digits, at most MAX_ID), or None when the value is not one."""
     value = (value or "").strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)):
         return None
     number = int(value)
     return number if number <= MAX_ID else None
@@ -147,6 +150,16 @@ def review_choices():
     return [(r, current is not None and r.id == current.id) for r in reviews]
 
 
+def content_security_policy(app):
+    """Scripts and styles from this site only. The one inline script of the NHS.UK page template (it marks
+    <body> as js-enabled before the page paints) is allowed by its hash, worked out from the template."""
+    source = app.jinja_env.loader.get_source(app.jinja_env, "nhsuk/template.jinja")[0]
+    hashes = "".join(f" 'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+                     for script in re.findall(r"<script[^>]*>(.+?)</script>", source, re.S))
+    return ("default-src 'self'; script-src 'self'" + hashes + "; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
 def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
     app.add_template_global(review_choices, "review_choices")
@@ -161,18 +174,33 @@ def init_app(app):
         return {"business_date": dates.today(), "date_is_fixed": dates.is_fixed(), "is_htmx": htmx.is_htmx(),
                 "nav_links": nav_links()}
 
+    policy = content_security_policy(app)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Content-Security-Policy",
-                           "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'")
+        headers.setdefault("Content-Security-Policy", policy)
         if current_user.is_authenticated and request.endpoint != "static":
             # Pages hold safeguarding information: keep them out of shared caches and the back/forward cache.
             headers.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.before_request
+    def refuse_nul_characters():
+        """U+0000 has no place in anything people type, and PostgreSQL cannot store it: refused whole."""
+        if not request.args and request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        values = [v for _, vs in request.args.lists() for v in vs]
+        if request.method in ("POST", "PUT", "PATCH"):
+            values += [v for _, vs in request.form.lists() for v in vs]
+            values += [f.filename or "" for _, fs in request.files.lists() for f in fs]
+        if any("\x00" in value for value in values):
+            return error_response(400, ERROR_TEXT[400][0], "The form had a character that cannot be saved (a NUL "
+                                  "character, often pasted by mistake). Remove it and try again.")
+        return None
 
     @app.get("/healthz")
     @access.public

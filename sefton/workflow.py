@@ -184,6 +184,17 @@ def withdraw_submission(user, sub_action, *, version):
     return submission
 
 
+MAX_DUE_YEARS = 5
+DUE_TOO_FAR = "The new due date must be within five years of today"
+
+
+def _years_after(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def request_due_date(user, sub_action, new_due_on, reason, *, version):
     _require_member(user, sub_action)
     reason = (reason or "").strip()
@@ -195,6 +206,8 @@ def request_due_date(user, sub_action, new_due_on, reason, *, version):
         raise WorkflowError("The new due date must differ from the current one")
     if new_due_on < dates.today():
         raise WorkflowError("The new due date must be today or later")
+    if new_due_on > _years_after(dates.today(), MAX_DUE_YEARS):
+        raise WorkflowError(DUE_TOO_FAR)
     before, _ = _change(sub_action, version, "request_date")
     req = DueDateRequest(sub_action=sub_action, previous_due_on=sub_action.current_due_on,
                          requested_due_on=new_due_on, reason=reason, requested_by_id=user.id)
@@ -223,7 +236,7 @@ def _decide(user, submission, action, comment, version):
     if not access.is_reviewer(user):
         raise WorkflowError("Only a reviewer can decide on evidence.")
     if not access.can_decide(user, submission):
-        raise WorkflowError("You submitted this evidence, so another reviewer must decide on it.")
+        raise WorkflowError(access.why_not_decide_on(user, submission))
     if submission.status != EvidenceSubmission.PENDING:
         raise WorkflowError("This submission has already been decided or withdrawn.")
     before, target = _change(sub_action, version, action)
@@ -249,7 +262,7 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
     if not access.is_reviewer(user):
         raise WorkflowError("Only a reviewer can decide on a due date request.")
     if not access.can_decide_date(user, request):
-        raise WorkflowError("You made this request, so another reviewer must decide on it.")
+        raise WorkflowError(access.why_not_decide_on(user, request))
     if request.status != DueDateRequest.PENDING:
         raise WorkflowError("This request has already been decided or withdrawn.")
     comment = (comment or "").strip()

@@ -136,3 +136,22 @@ def test_signed_in_pages_are_not_cached_and_carry_security_headers(demo_client, 
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_content_security_policy_is_strict_and_allows_only_the_templates_inline_script(demo_client, demo_auth):
+    import base64
+    import hashlib
+    import re
+
+    demo_auth.login("viewer@demo.test")
+    response = demo_client.get("/")
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'self'" and policy["style-src"] == "'self'"
+    assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert policy["form-action"] == "'self'" and policy["base-uri"] == "'none'"
+    assert policy["img-src"] == "'self' data:"
+    assert "unsafe" not in response.headers["Content-Security-Policy"]
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.+?)</script>", response.get_data(as_text=True), re.S)
+    allowed = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline}
+    assert inline and policy["script-src"] == "'self' " + " ".join(sorted(allowed))
+    assert "<style" not in response.get_data(as_text=True) and " style=" not in response.get_data(as_text=True)

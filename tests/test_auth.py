@@ -71,11 +71,13 @@ def _limited_app(databases, **overrides):
 
 
 def _close(databases, url, app):
-    with app.app_context():
-        from sefton.extensions import db
+    from sefton.extensions import db, limiter
 
+    with app.app_context():
         db.engine.dispose()
     databases.drop(url)
+    # Flask-Limiter keeps one state for every app it was bound to: the apps of later tests are not limited.
+    limiter.enabled = False
 
 
 def _four_wrong_attempts(app):

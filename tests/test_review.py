@@ -248,7 +248,7 @@ def test_a_reviewer_is_not_offered_and_cannot_decide_on_their_own_submission(cli
     assert "You submitted this evidence, so another reviewer must decide on it." in html
     queue = client.get("/review").get_data(as_text=True)
     row = re.search(rf'id="submission-{sub.id}".*?</tr>', queue, re.S).group(0)
-    assert "another reviewer decides" in row
+    assert "another reviewer must decide" in row
     before = count(AuditEvent)
     for action, data in (("accept", {}), ("return", {"reason": "x"})):
         for htmx in (False, True):
@@ -261,7 +261,7 @@ def test_a_reviewer_is_not_offered_and_cannot_decide_on_their_own_submission(cli
 
 def test_another_reviewer_can_decide_on_it(app, client, reviewer):
     sub = own_submission()
-    other = db.session.scalar(select(User).where(User.email == "reviewer2@demo.test"))  # the demo's other CCG
+    other = user("reviewer2@demo.test")  # the other CCG's reviewer
     second = app.test_client()
     auth2 = Auth(second)
     auth2.login("reviewer2@demo.test")
@@ -323,7 +323,7 @@ def test_a_reviewer_cannot_decide_on_their_own_date_request(client, reviewer):
     req = workflow.request_due_date(me, sa, dt.date(2019, 12, 31), "A quarter of data", version=sa.version)
     db.session.commit()
     row = re.search(rf'id="date-request-{req.id}".*?</tr>', client.get("/review").get_data(as_text=True), re.S).group(0)
-    assert "<form" not in row and "another reviewer decides" in row
+    assert "<form" not in row and "another reviewer must decide" in row
     response = post(client, reviewer, f"/review/date-requests/{req.id}/accept", {"version": sa.version})
     assert response.status_code == 403 and req.status == "pending"
 
@@ -332,3 +332,23 @@ def test_unknown_objects_are_404(client, reviewer):
     assert client.get("/review/submissions/999999").status_code == 404
     assert post(client, reviewer, "/review/submissions/999999/accept", {"version": 1}).status_code == 404
     assert post(client, reviewer, "/review/date-requests/999999/accept", {"version": 1}).status_code == 404
+
+
+def test_own_organisations_evidence_offers_no_control_and_is_refused_with_the_reason(client, reviewer):
+    sa = db.session.scalars(select(SubAction).join(Organisation, SubAction.owner_id == Organisation.id)
+                            .where(Organisation.code == "ss-ccg", SubAction.state == "open")).first()
+    sub = workflow.submit_evidence(user("ss-ccg@demo.test"), sa, "Board minutes",
+                                   [Checked("minutes.txt", "text/plain", b"Minutes (illustrative)")], version=sa.version)
+    db.session.commit()
+    reason = "submitted by your own organisation, NHS South Sefton CCG, so a reviewer of another organisation"
+    html = client.get(f"/review/submissions/{sub.id}").get_data(as_text=True)
+    assert 'id="accept-form"' not in html and 'id="return-form"' not in html and reason in html
+    events = audit_total()
+    for htmx in (False, True):
+        response = post(client, reviewer, f"/review/submissions/{sub.id}/accept", {"version": sa.version}, htmx=htmx)
+        assert response.status_code == 403 and reason in response.get_data(as_text=True)
+    assert sub.status == "pending" and audit_total() == events
+    second = client.application.test_client()
+    auth2 = Auth(second)
+    auth2.login("reviewer2@demo.test")
+    assert post(second, auth2, f"/review/submissions/{sub.id}/accept", {"version": sa.version}).status_code == 302

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
-from sefton import progress, workflow
+from sefton import access, progress, workflow
 from sefton.evidence import Checked
 from sefton.extensions import db
 from sefton.models import (
@@ -90,8 +90,7 @@ def user(email):
 
 
 def second_reviewer():
-    """The demo's other CCG reviewer (NHS Southport and Formby CCG)."""
-    return user("reviewer2@demo.test")
+    return user("reviewer2@demo.test")  # the demo's other CCG reviewer (sf-ccg)
 
 
 def pending_submission(exclude_org="ss-ccg"):
@@ -318,3 +317,76 @@ def test_flagging_is_for_reviewers_and_admins_and_audited_once(app):
     for email in ("viewer@demo.test", "ahch@demo.test"):
         with pytest.raises(workflow.WorkflowError):
             workflow.set_phc_flag(user(email), rec, True)
+
+
+# --- separation of duties by organisation ---------------------------------------------------
+
+def _colleague_submission(code="ss-ccg"):
+    """Evidence submitted by an org user of `code` (not by any reviewer)."""
+    sa = sub_action_of(code)
+    sub = workflow.submit_evidence(user(f"{code}@demo.test"), sa, "Minutes", files(), version=sa.version)
+    db.session.commit()
+    return sa, sub
+
+
+def test_a_reviewer_never_decides_on_their_own_organisations_evidence(app):
+    sa, sub = _colleague_submission("ss-ccg")
+    reviewer = user("reviewer@demo.test")  # ss-ccg
+    assert not access.can_decide(reviewer, sub)
+    with pytest.raises(workflow.WorkflowError, match="your own organisation, NHS South Sefton CCG"):
+        workflow.accept_submission(reviewer, sub, "", version=sa.version)
+    db.session.rollback()
+    assert sub.status == "pending"
+    workflow.accept_submission(second_reviewer(), sub, "", version=sa.version)  # the other CCG's reviewer
+    db.session.commit()
+    assert sub.status == "accepted"
+
+
+def test_a_reviewer_never_decides_on_their_own_organisations_date_request(app):
+    sa = sub_action_of("sf-ccg")
+    new = sa.current_due_on + dt.timedelta(days=30)
+    req = workflow.request_due_date(user("sf-ccg@demo.test"), sa, new, "Data", version=sa.version)
+    db.session.commit()
+    with pytest.raises(workflow.WorkflowError, match="your own organisation"):
+        workflow.decide_due_date(second_reviewer(), req, True, "", version=sa.version)
+    db.session.rollback()
+    workflow.decide_due_date(user("reviewer@demo.test"), req, True, "", version=sa.version)
+    db.session.commit()
+    assert req.status == "accepted"
+
+
+def test_separation_relaxed_to_self_lets_a_colleague_decide_but_never_oneself(app):
+    app.config["SEFTON_SEPARATION_OF_DUTIES"] = "self"
+    sa, sub = _colleague_submission("ss-ccg")
+    reviewer = user("reviewer@demo.test")
+    assert access.can_decide(reviewer, sub)
+    own_sa = db.session.scalars(select(SubAction).join(Organisation, SubAction.owner_id == Organisation.id)
+                                .where(Organisation.code == "ss-ccg", SubAction.id != sa.id,
+                                       SubAction.state == "open")).first()
+    own = workflow.submit_evidence(reviewer, own_sa, "Mine", files(), version=own_sa.version)
+    assert not access.can_decide(reviewer, own)
+    workflow.accept_submission(reviewer, sub, "", version=sa.version)
+    db.session.commit()
+    assert sub.status == "accepted"
+
+
+def test_an_unknown_separation_rule_is_refused_at_start(tmp_path):
+    from flask import Flask
+
+    from sefton import config
+
+    with pytest.raises(config.ConfigError, match="SEFTON_SEPARATION_OF_DUTIES"):
+        config.load(Flask("x", instance_path=str(tmp_path)),
+                    {"SEFTON_DEMO": True, "SEFTON_SEPARATION_OF_DUTIES": "none"})
+
+
+def test_a_due_date_more_than_five_years_ahead_is_refused(app):
+    sa = sub_action_of("ahch")
+    lead = user("ahch@demo.test")
+    today = dt.date(2019, 4, 1)  # the demo's business date
+    with pytest.raises(workflow.WorkflowError, match="within five years of today"):
+        workflow.request_due_date(lead, sa, dt.date(2024, 4, 2), "Long programme", version=sa.version)
+    db.session.rollback()
+    assert workflow._years_after(dt.date(2020, 2, 29), 5) == dt.date(2025, 2, 28)
+    req = workflow.request_due_date(lead, sa, workflow._years_after(today, 5), "Long programme", version=sa.version)
+    assert req.requested_due_on == dt.date(2024, 4, 1)

@@ -287,6 +287,7 @@ def test_returned_evidence_shows_the_reason_in_the_row(app, client):
     ("date-request", {"new_due_on": "31 February 2019", "reason": "x"}, "Enter a real date"),
     ("date-request", {"new_due_on": "4 July 2019", "reason": ""}, "Give a reason for the new due date"),
     ("date-request", {"new_due_on": "1 March 2019", "reason": "late"}, "must be today or later"),
+    ("date-request", {"new_due_on": "2 April 2024", "reason": "long"}, "must be within five years of today"),
     ("evidence", {"description": ""}, "Describe what the evidence shows"),
     ("withdraw", {}, "There is no submission awaiting review to withdraw."),
 ])

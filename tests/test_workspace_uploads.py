@@ -51,6 +51,9 @@ def _assert_nothing_saved(app, sa, before_files, events, version):
     ("..\\..\\boot.ini", b"[boot loader]\n", "File names cannot contain folders"),
     ("big.pdf", PDF + b"0" * (1024 * 1024), "big.pdf is larger than 1 MB"),
     ("setup.exe", EXE, "the file must be PDF, Word, Excel, PowerPoint, PNG, JPEG, plain text or e-mail"),
+    ("minutes\u202efdp.exe", PDF, "hidden control or formatting characters (such as a right-to-left override)"),
+    ("minutes\u200b\u0007.pdf", PDF, "hidden control or formatting characters"),
+    ("m" * 200 + ".pdf", PDF, "The file name is too long"),
 ])
 def test_refused_uploads_leave_no_row_and_no_file(app, client, ahch, htmx, name, data, message):
     app.config["SEFTON_MAX_UPLOAD_MB"] = 1
@@ -176,3 +179,25 @@ def test_an_empty_evidence_form_names_both_missing_fields(app, client):
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "Describe what the evidence shows" in body and "Choose at least one file to upload" in body
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_at_most_the_configured_number_of_files_per_submission(app, client, ahch, htmx):
+    app.config["SEFTON_MAX_FILES_PER_SUBMISSION"] = 3
+    sa = own_sub_action()
+    before = (count(EvidenceFile), stored_files(app))
+    events, version = len(events_of(sa)), sa.version
+    def files(n):
+        return [(io.BytesIO(PDF), f"part-{i}.pdf") for i in range(n)]
+
+    response = _upload(client, ahch, sa, files(4), htmx=htmx)
+    assert response.status_code == 422
+    assert "Choose at most 3 files for one submission (you chose 4)" in response.get_data(as_text=True)
+    _assert_nothing_saved(app, sa, before, events, version)
+    response = _upload(client, ahch, sa, files(3), htmx=htmx)
+    assert response.status_code == (200 if htmx else 302)
+    assert count(EvidenceFile) == before[0] + 3
+
+
+def test_the_default_limit_is_twenty_files(app):
+    assert app.config["SEFTON_MAX_FILES_PER_SUBMISSION"] == 20

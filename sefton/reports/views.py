@@ -51,7 +51,12 @@ def _filename(kind, plan, ext):
     return f"{kind}-{scope}-{plan.as_at.isoformat()}.{ext}"
 
 
-def _download(body, mimetype, filename):
+def _download(body, mimetype, filename, kind, obj=None, org=None, **what):
+    """The file as an attachment, its download on record (who, what, when, from where)."""
+    audit.record_download("report.downloaded", obj, {"kind": kind, "file": filename,
+                                                     "scope": org.code if org else "sefton", **what},
+                          review_id=_review().id, organisation_id=org.id if org else None)
+    db.session.commit()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -77,7 +82,8 @@ def _plan_download(render, mimetype, stem, ext):
     if error:
         return index(error, 400)
     plan = data.load_plan(current_user, _review(), as_at, org)
-    return _download(render(plan), mimetype, _filename(stem, plan, ext))
+    return _download(render(plan), mimetype, _filename(stem, plan, ext), f"{stem}.{ext}", org=plan.org,
+                     as_at=plan.as_at.isoformat())
 
 
 @bp.get("/plan.pdf")
@@ -136,7 +142,8 @@ def submission_pdf(submission_id):
     sub = db.session.get(CqcSubmission, submission_id)
     if sub is None or sub.review_id != _review().id:
         abort(404)
-    response = _download(sub.pdf, "application/pdf", f"cqc-submission-{sub.id}-{sub.as_at.isoformat()}.pdf")
+    response = _download(sub.pdf, "application/pdf", f"cqc-submission-{sub.id}-{sub.as_at.isoformat()}.pdf",
+                         "cqc-submission.pdf", obj=sub, as_at=sub.as_at.isoformat(), sha256=sub.pdf_sha256)
     response.headers["X-Content-SHA256"] = sub.pdf_sha256
     return response
 
@@ -162,4 +169,5 @@ def meeting_pack_pdf():
     if error:
         return render_template("reports/meeting_pack.html", pack=pack, review=_review(), date_error=error), 400
     return _download(pdf.pack_pdf(pack, _review()), "application/pdf",
-                     f"meeting-pack-since-{pack.since.isoformat()}.pdf")
+                     f"meeting-pack-since-{pack.since.isoformat()}.pdf", "meeting-pack.pdf",
+                     since=pack.since.isoformat())

@@ -82,7 +82,7 @@ def _refuse(message):
 def _decide(submission_id, action):
     sub = access.get_submission(current_user, submission_id)
     if not access.can_decide(current_user, sub):
-        return _refuse("You submitted this evidence, so another reviewer must decide on it.")
+        return _refuse(access.why_not_decide_on(current_user, sub))
     field = "comment" if action == "accept" else "reason"
     text = request.form.get(field, "")
     version = _version()
@@ -120,7 +120,7 @@ def _submission_response(sub, status, errors=None, values=None):
 def _decide_date(request_id, accept):
     req = queries.get_date_request(current_user, request_id)
     if not access.can_decide_date(current_user, req):
-        return _refuse("You asked for this date, so another reviewer must decide on it.")
+        return _refuse(access.why_not_decide_on(current_user, req))
     comment = request.form.get("comment", "")
     version = _version()
     try:

@@ -21,6 +21,7 @@ FIELD_OF = {
     "Give a reason for the new due date": "reason",
     "The new due date must differ from the current one": "new_due_on",
     "The new due date must be today or later": "new_due_on",
+    workflow.DUE_TOO_FAR: "new_due_on",
 }
 
 
@@ -51,7 +52,8 @@ def submit_evidence(sub_action_id):
         if not (request.form.get("description") or "").strip():
             errors["description"] = "Describe what the evidence shows"
         try:
-            files = evidence.check_uploads(request.files.getlist("files"), limit)
+            files = evidence.check_uploads(request.files.getlist("files"), limit,
+                                           current_app.config["SEFTON_MAX_FILES_PER_SUBMISSION"])
             if not files:
                 errors["files"] = "Choose at least one file to upload"
         except evidence.UploadError as exc:

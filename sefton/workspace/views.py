@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 from flask import abort, g, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from .. import access, dates, htmx, workflow
+from .. import access, audit, dates, htmx, workflow
+from ..extensions import db
 from ..history import entries as history_entries
 from ..web import current_review, safe_path
 from . import bp, rows
@@ -74,6 +75,11 @@ def history(sub_action_id):
 @access.signed_in()
 def download_evidence(file_id):
     stored = access.get_evidence_file(current_user, file_id)
+    # Evidence can be sensitive: every download is on record (the information governance teams ask).
+    audit.record_download("evidence.downloaded", stored, {
+        "file_id": stored.id, "name": stored.original_name, "sha256": stored.sha256,
+        "submission_id": stored.submission_id}, sub_action=stored.submission.sub_action)
+    db.session.commit()
     response = send_file(io.BytesIO(stored.data), mimetype=stored.content_type, as_attachment=True,
                          download_name=stored.original_name, max_age=0, etag=False, conditional=False)
     response.headers["X-Content-Type-Options"] = "nosniff"
