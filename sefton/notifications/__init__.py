@@ -6,6 +6,7 @@ from flask import Blueprint
 from .. import access, web
 
 bp = Blueprint("notifications", __name__)
-web.add_nav("notifications.preferences", "E-mail settings", access.EVERYONE)
+# Last in the header (added when the blueprint is registered, after the other areas).
+bp.record_once(lambda state: web.add_nav("notifications.preferences", "E-mail settings", access.EVERYONE))
 
 from . import panel, views  # noqa: E402,F401  (routes and template globals register on bp)
