@@ -9,16 +9,19 @@ from sqlalchemy import select
 from access_matrix import EXPECTED, QUERY, ROLES, USERS
 from conftest import Auth
 from sefton.extensions import db
+from sefton.plan_import.files import REQUIRED_COLUMNS
 from sefton.models import (
     CqcSubmission,
     DueDateRequest,
     EvidenceFile,
     EvidenceSubmission,
     Organisation,
+    PendingImport,
     Recommendation,
     Review,
     Section,
     SubAction,
+    User,
 )
 
 SKIP = {"static"}
@@ -37,6 +40,10 @@ def _objects():
     cqc = CqcSubmission(review_id=db.session.scalar(select(Review.id)), as_at=dt.date(2019, 4, 1), figures={},
                         pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest())
     db.session.add(cqc)
+    csv = (",".join(REQUIRED_COLUMNS) + "\n").encode()  # a plan file with no rows: nothing to apply
+    upload = PendingImport(review_id=cqc.review_id, filename="plan.csv", sha256=hashlib.sha256(csv).hexdigest(),
+                           data=csv)
+    db.session.add(upload)
     db.session.commit()
     return {
         "section_id": section,
@@ -50,6 +57,11 @@ def _objects():
         "request_id": db.session.scalar(select(DueDateRequest.id).where(
             DueDateRequest.status == "pending", DueDateRequest.sub_action_id.in_(mine))),
         "cqc_submission_id": cqc.id,
+        "org_id": ahch,
+        "user_id": db.session.scalar(select(User.id).where(User.email == "ahch@demo.test")),
+        "review_id": cqc.review_id,
+        "import_id": upload.id,
+        "token": "not-a-real-token",
     }
 
 
