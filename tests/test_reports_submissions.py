@@ -24,7 +24,9 @@ def _accept_a_pending_submission():
     pending = db.session.scalars(select(EvidenceSubmission).where(EvidenceSubmission.status == "pending")
                                  .order_by(EvidenceSubmission.id)).first()
     sa = pending.sub_action
-    workflow.accept_submission(_user("reviewer@demo.test"), pending, version=sa.version)
+    # The other CCG's reviewer decides on South Sefton's evidence (separation of duties).
+    reviewer = _user("reviewer2@demo.test" if sa.owner.code == "ss-ccg" else "reviewer@demo.test")
+    workflow.accept_submission(reviewer, pending, version=sa.version)
     db.session.commit()
     return sa
 
