@@ -21,6 +21,7 @@ DEFAULTS = {
     "SEFTON_DATABASE_URL": None,
     "SEFTON_SECRET_KEY": None,
     "SEFTON_MAX_UPLOAD_MB": 20,
+    "SEFTON_MAX_TEXT_CHARS": 5000,  # longest note, reason, description or comment accepted
     "SEFTON_SESSION_HOURS": 12,
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
