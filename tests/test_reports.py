@@ -156,7 +156,7 @@ def test_org_excel_and_csv_contain_nothing_of_another_org(demo_app, demo_client,
         assert {r["Owner"] for r in rows} == {ahch.name}
         assert len(rows) == progress.by_section(current_review().id, TODAY, org_id=ahch.id).total.sub_actions
         assert [r[0] for r in wb["Progress"].iter_rows(min_row=2, values_only=True)] == [
-            "4", "8", "9", "10", "11", "12", "15", "Total"]
+            4, 8, 9, 10, 11, 12, 15, "Total"]
 
 
 def test_csv_of_the_whole_plan_and_of_a_chosen_org(demo_client, demo_auth):

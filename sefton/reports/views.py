@@ -115,7 +115,7 @@ def plan_xlsx():
 @bp.get("/plan.csv")
 @access.signed_in(*ALL)
 def plan_csv():
-    return _plan_download(excel.csv_text, "text/csv; charset=utf-8", "action-plan", "csv")
+    return _plan_download(excel.csv_text, "text/csv", "action-plan", "csv")  # Flask adds "; charset=utf-8" once
 
 
 # --- submissions to CQC ----------------------------------------------------------------------
