@@ -63,6 +63,28 @@ def sees_all(user) -> bool:
     return user.role in SEES_ALL
 
 
+PUBLIC_HEALTH_ORG = "sefton-council"  # its people include the Public Health Commissioners
+
+
+def is_public_health(user) -> bool:
+    """Public Health Commissioners: users of Sefton Council (and viewers, who see everything).
+    They see the recommendations flagged for their attention, acknowledge and comment on them."""
+    if user.role == VIEWER:
+        return True
+    org = user.organisation
+    return user.role == ORG and org is not None and org.code == PUBLIC_HEALTH_ORG
+
+
+def sees_flagged(user) -> bool:
+    """Who sees the list of recommendations flagged for Public Health."""
+    return sees_all(user) or is_public_health(user)
+
+
+def can_respond_phc(user) -> bool:
+    """Who may acknowledge or comment on a flagged recommendation."""
+    return is_public_health(user)
+
+
 def assigned_to(org_id):
     """SQL condition: the Recommendation is assigned to the organisation (one of its owners)."""
     return exists().where(
@@ -75,6 +97,8 @@ def _rec_visible(user):
     """SQL condition: the Recommendation is visible to the user."""
     if sees_all(user):
         return True
+    if is_public_health(user):  # the areas flagged for their attention, besides their own
+        return Recommendation.phc_flag.is_(True) | assigned_to(user.organisation_id)
     return assigned_to(user.organisation_id)
 
 

@@ -36,6 +36,7 @@ DEFAULTS = {
     "SEFTON_IMPORT_MAX_MB": 10,  # a plan spreadsheet uploaded to /admin/import
     "SEFTON_MAX_FILES_PER_SUBMISSION": 20,
     "SEFTON_SEPARATION_OF_DUTIES": "organisation",  # or "self": reviewers never decide on their own only
+    "SEFTON_MAX_TEXT_CHARS": 5000,  # longest note, reason, description or comment accepted
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",

@@ -172,6 +172,9 @@ class Builder:
         for position, rspec in enumerate(spec["recommendations"], start=1):
             rec = Recommendation(section=section, position=position, text=rspec["text"], phc_flag=rspec["phc"],
                                  owners=[self.orgs[c] for c in rspec["owners"]])
+            if rspec["phc"]:
+                rec.phc_reason = rspec["phc_reason"]
+                rec.phc_flagged_by_id, rec.phc_flagged_at = self.users["reviewer"].id, at(PLAN_AGREED, 16)
             recs.append((rec, rspec))
             pairs += [(rec, rspec, code) for code in rspec["owners"]]
         db.session.add_all(r for r, _ in recs)
@@ -229,7 +232,7 @@ class Builder:
             asked, decided = dt.date(2019, 3, 4), dt.date(2019, 3, 11)
             req = DueDateRequest(sub_action=sa, previous_due_on=original, requested_due_on=due, status="accepted",
                                  reason="Training places moved to the next quarter by the provider.",
-                                 requested_by_id=member.id, requested_at=at(asked),
+                                 requested_by_id=member.id, requested_at=at(asked), requested_on=asked,
                                  decided_by_id=reviewer.id, decided_at=at(decided, 15), decided_on=decided,
                                  decision_comment="Agreed; the new date still meets the CQC deadline.")
             db.session.add(req)
@@ -254,7 +257,7 @@ class Builder:
             asked = TODAY - dt.timedelta(days=rng.randint(1, 6))
             req = DueDateRequest(sub_action=sa, previous_due_on=due, requested_due_on=dt.date(2019, 12, 31),
                                  reason="The re-audit needs a full quarter of data after the new template goes live.",
-                                 requested_by_id=member.id, requested_at=at(asked))
+                                 requested_by_id=member.id, requested_at=at(asked), requested_on=asked)
             db.session.add(req)
             db.session.flush()
             self._audit("due_date.requested", req, after={"requested_due_on": req.requested_due_on},

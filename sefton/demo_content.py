@@ -108,6 +108,7 @@ SECTIONS = [
                 "topic": "female genital mutilation enquiry in sexual health services",
                 "owners": ["s-and-o"],
                 "phc": True,
+                "phc_reason": "Sexual health services are commissioned by Sefton Council Public Health: the service specification should require routine enquiry about female genital mutilation and its recording.",
             },
             {
                 "text": "Southport and Ormskirk Hospital NHS Trust should audit and monitor compliance with the procedure for following up women who do not attend maternity appointments.",
@@ -236,6 +237,7 @@ SECTIONS = [
                 "topic": "risks to children when adults disengage from substance misuse care",
                 "owners": ["mersey-care"],
                 "phc": True,
+                "phc_reason": "Adult substance misuse services are commissioned by Public Health: contract monitoring should follow up adults who disengage and the risks to children in their care.",
             },
         ],
     },
@@ -252,6 +254,7 @@ SECTIONS = [
                 "topic": "information sharing when young people access the service",
                 "owners": ["addaction"],
                 "phc": True,
+                "phc_reason": "Addaction's young people's service is commissioned by Public Health: information sharing with GPs should be written into its contract and checked at contract reviews.",
             },
         ],
     },
@@ -445,6 +448,7 @@ SECTIONS = [
                 "topic": "the Think Family approach",
                 "owners": ["nwbh", "mersey-care", "addaction"],
                 "phc": True,
+                "phc_reason": "Public Health commissions the adult drug and alcohol services: the 'Think Family' approach should be built into their specifications and quality visits.",
             },
             {
                 "text": "Providers should embed the use of chronologies in children's and adults' records so that patterns of risk are highlighted quickly.",

@@ -429,6 +429,37 @@ class PendingImport(db.Model):
     applied_at: Mapped[dt.datetime | None]
 
 
+class ReportCache(db.Model):
+    """A finished report (the plan's PDF) kept for repeat downloads. The key covers everything the
+    bytes depend on (review, date, scope, last audit event, template version): a changed plan has
+    a new key, so a stale entry is never served. Bounded: the oldest go first (sefton.reports.cache)."""
+
+    __tablename__ = "report_cache"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(db.String(64), unique=True)
+    review_id: Mapped[int] = mapped_column(db.ForeignKey("reviews.id"))
+    kind: Mapped[str] = mapped_column(db.String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(db.LargeBinary, deferred=True)
+
+
+class PhcResponse(db.Model):
+    """A Public Health Commissioner's acknowledgement of, or comment on, a flagged recommendation."""
+
+    __tablename__ = "phc_responses"
+    ACKNOWLEDGED, COMMENT = "acknowledged", "comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(db.ForeignKey("recommendations.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(db.String(20))
+    body: Mapped[str] = mapped_column(db.Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+    __table_args__ = (db.CheckConstraint("kind IN ('acknowledged', 'comment')", name="kind"),)
+
+
 class ImmutableError(RuntimeError):
     pass
 

@@ -9,6 +9,17 @@ from .web import current_review
 bp = Blueprint("plan", __name__)
 
 
+@bp.app_template_global()
+def example_date(review):
+    """A date the "as at" forms accept, for their hint: the day the plan was agreed, else the
+    review's publication, else today (never a date after the business date, which is refused)."""
+    today = dates.today()
+    for day in (review.plan_agreed_on, review.published_on):
+        if day is not None and day <= today:
+            return day
+    return today
+
+
 def as_at_from_request():
     """?as_at=... (read as people write dates) or the business date; a bad date is a 400 page."""
     raw = request.args.get("as_at", "").strip()
@@ -27,15 +38,23 @@ def dashboard():
     if review is None:
         abort(404)
     as_at, date_error = as_at_from_request()
-    own = None
-    if not access.sees_all(current_user):
+    own, flagged = None, None
+    # Public Health Commissioners own no recommendation: they see the plan's progress and the areas
+    # flagged for their attention, not a table of zeros.
+    public_health = access.is_public_health(current_user) and not access.sees_all(current_user)
+    if public_health:
+        condition = Recommendation.phc_flag.is_(True)
+        flagged = queries.group_by_recommendation(queries.recommendations_in(current_user, condition),
+                                                  queries.sub_action_rows(current_user, condition, as_at=as_at))
+    elif not access.sees_all(current_user):
         own = progress.by_section(review.id, as_at, org_id=current_user.organisation_id)
-    overall = progress.by_section(review.id, as_at) if access.sees_all(current_user) else None
+    overall = progress.by_section(review.id, as_at) if access.sees_all(current_user) or public_health else None
     by_org = progress.by_organisation(review.id, as_at) if access.sees_all(current_user) else None
     sections = list(queries.db.session.scalars(
         access.sections(current_user, review.id).where(progress.exists_at(Section, as_at))))
     return render_template("plan/dashboard.html", review=review, as_at=as_at, date_error=date_error,
-                           overall=overall, own=own, by_org=by_org, sections=sections)
+                           overall=overall, own=own, by_org=by_org, sections=sections, flagged=flagged,
+                           combine=status.combine)
 
 
 @bp.get("/sections/<int:section_id>")
@@ -59,8 +78,9 @@ def recommendation(rec_id):
     as_at, date_error = as_at_from_request()
     rows = queries.sub_action_rows(current_user, SubAction.recommendation_id == rec.id,
                                    progress.sub_actions_in_plan(rec.section.review_id, as_at), as_at=as_at)
+    responses = queries.phc_responses(rec) if rec.phc_flag else []
     return render_template("plan/recommendation.html", rec=rec, rows=rows, as_at=as_at, date_error=date_error,
-                           colour=status.combine(r.colour for r in rows))
+                           colour=status.combine(r.colour for r in rows), responses=responses)
 
 
 @bp.get("/sub-actions/<int:sub_action_id>")

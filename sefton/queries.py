@@ -9,9 +9,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from . import access, dates
 from .extensions import db
-from .models import DueDateRequest, EvidenceSubmission, ProgressNote, Recommendation, SubAction
+from .models import DueDateRequest, EvidenceSubmission, PhcResponse, ProgressNote, Recommendation, SubAction
 from .web import current_review
-from .progress import recommendations_in_plan, status_column, sub_actions_in_plan
+from .asat_sql import pending_request_clause, workflow_state_column
+from .progress import due_on_column, recommendations_in_plan, status_column, sub_actions_in_plan
 
 
 def review_id():
@@ -33,11 +34,14 @@ def live_recommendations(as_at=None):
 
 @dataclass
 class SubActionRow:
-    """A sub-action as a page shows it: its colour as at a date and its open requests."""
+    """A sub-action as a page shows it as at a date: its colour, workflow state (sefton.asat) and
+    the due-date request awaiting a decision then."""
 
     sub_action: SubAction
     colour: str
+    state: str | None = None  # None: the stored (current) state
     pending_request: DueDateRequest | None = None
+    due_on: object = None  # the due date in force at the date (None: the current one)
 
     @property
     def id(self):
@@ -45,22 +49,25 @@ class SubActionRow:
 
 
 def sub_action_rows(user, *conditions, as_at=None, order=None):
-    """Visible sub-actions matching `conditions`, with colour and pending date request (2 queries)."""
+    """Visible sub-actions matching `conditions`, with colour, workflow state and pending date
+    request as at `as_at` (2 queries)."""
     as_at = as_at or dates.today()
     query = (
         access.sub_actions(user)
-        .add_columns(status_column(as_at).label("colour"))
+        .add_columns(status_column(as_at).label("colour"), workflow_state_column(as_at).label("state"),
+                     due_on_column(as_at).label("due_on"))
         .options(joinedload(SubAction.owner), joinedload(SubAction.recommendation).joinedload(Recommendation.section))
         .where(*conditions)
         .order_by(*(order or (Recommendation.section_id, Recommendation.position, SubAction.position)))
     )
-    rows = [SubActionRow(sa, colour) for sa, colour in db.session.execute(query).unique()]
+    rows = [SubActionRow(sa, colour, state, due_on=due)
+            for sa, colour, state, due in db.session.execute(query).unique()]
     if rows:
         pending = db.session.scalars(
             select(DueDateRequest).where(
                 DueDateRequest.sub_action_id.in_([r.id for r in rows]),
-                DueDateRequest.status == DueDateRequest.PENDING,
-            )
+                pending_request_clause(as_at),
+            ).order_by(DueDateRequest.id)
         )
         by_sa = {r.sub_action_id: r for r in pending}
         for row in rows:
@@ -109,3 +116,9 @@ def group_by_recommendation(recs, rows):
         if row.sub_action.recommendation_id in grouped:
             grouped[row.sub_action.recommendation_id][1].append(row)
     return list(grouped.values())
+
+
+def phc_responses(rec):
+    """The Public Health Commissioners' acknowledgements and comments on a flagged recommendation."""
+    return list(db.session.scalars(select(PhcResponse).where(PhcResponse.recommendation_id == rec.id)
+                                   .options(joinedload(PhcResponse.author)).order_by(PhcResponse.id)))

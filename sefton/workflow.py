@@ -7,12 +7,14 @@ was stale and nothing is changed (optimistic locking, see SubAction.version).
 """
 import hashlib
 
+from flask import current_app, has_app_context
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import access, audit, dates, notify
 from .extensions import db
 from .models import (
     ACCEPTED,
+    PhcResponse,
     OPEN,
     RETURNED,
     SUBMITTED,
@@ -53,6 +55,32 @@ class WorkflowError(ValueError):
 
 class StaleError(WorkflowError):
     """The page was out of date: someone else changed the sub-action meanwhile."""
+
+
+class FieldError(WorkflowError):
+    """Refused input that belongs to one form field (`field`)."""
+
+    def __init__(self, message, field):
+        super().__init__(message)
+        self.field = field
+
+
+class TooLong(FieldError):
+    """A text longer than SEFTON_MAX_TEXT_CHARS."""
+
+
+def max_text_chars() -> int:
+    return int(current_app.config.get("SEFTON_MAX_TEXT_CHARS", 5000)) if has_app_context() else 5000
+
+
+def bounded(text, what, field):
+    """The text, stripped, or TooLong when it is over the limit (checked before anything is written)."""
+    text = (text or "").strip()
+    limit = max_text_chars()
+    if len(text) > limit:
+        raise TooLong(f"{what} must be {limit:,} characters or fewer (this one has {len(text):,}). "
+                      "Shorten it, or attach a longer document as evidence.", field)
+    return text
 
 
 def allowed(action: str, state: str) -> bool:
@@ -123,7 +151,7 @@ def _require_member(user, sub_action):
 
 def add_note(user, sub_action, body, *, version):
     _require_member(user, sub_action)
-    body = (body or "").strip()
+    body = bounded(body, "The progress note", "body")
     if not body:
         raise WorkflowError("Enter the progress note")
     before, _ = _change(sub_action, version, "note")
@@ -140,7 +168,7 @@ def submit_evidence(user, sub_action, description, files, *, version):
     """files: checked uploads (sefton.evidence.Checked). Evidence added after acceptance makes
     the acceptance lapse from today: the sub-action stops being Green and awaits review again."""
     _require_member(user, sub_action)
-    description = (description or "").strip()
+    description = bounded(description, "The description of the evidence", "description")
     if not description:
         raise WorkflowError("Describe what the evidence shows")
     if not files:
@@ -176,6 +204,7 @@ def withdraw_submission(user, sub_action, *, version):
     before, target = _change(sub_action, version, "withdraw")
     submission = pending_submission(sub_action)
     submission.status = EvidenceSubmission.WITHDRAWN
+    submission.withdrawn_on = dates.today()
     sub_action.state = target
     _touch(sub_action)
     _flush()
@@ -197,7 +226,7 @@ def _years_after(day, years):
 
 def request_due_date(user, sub_action, new_due_on, reason, *, version):
     _require_member(user, sub_action)
-    reason = (reason or "").strip()
+    reason = bounded(reason, "The reason for the new due date", "reason")
     if not reason:
         raise WorkflowError("Give a reason for the new due date")
     if pending_date_request(sub_action) is not None:
@@ -210,7 +239,8 @@ def request_due_date(user, sub_action, new_due_on, reason, *, version):
         raise WorkflowError(DUE_TOO_FAR)
     before, _ = _change(sub_action, version, "request_date")
     req = DueDateRequest(sub_action=sub_action, previous_due_on=sub_action.current_due_on,
-                         requested_due_on=new_due_on, reason=reason, requested_by_id=user.id)
+                         requested_due_on=new_due_on, reason=reason, requested_by_id=user.id,
+                         requested_on=dates.today())
     db.session.add(req)
     _touch(sub_action)
     _flush()
@@ -222,11 +252,13 @@ def request_due_date(user, sub_action, new_due_on, reason, *, version):
 # --- reviewers ------------------------------------------------------------------------------
 
 def accept_submission(user, submission, comment="", *, version):
+    comment = bounded(comment, "The comment", "comment")
     return _decide(user, submission, "accept", comment, version)
 
 
 def return_submission(user, submission, reason, *, version):
-    if not (reason or "").strip():
+    reason = bounded(reason, "The reason for returning the evidence", "reason")
+    if not reason:
         raise WorkflowError("Give the reason for returning the evidence")
     return _decide(user, submission, "return", reason, version)
 
@@ -265,7 +297,7 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
         raise WorkflowError(access.why_not_decide_on(user, request))
     if request.status != DueDateRequest.PENDING:
         raise WorkflowError("This request has already been decided or withdrawn.")
-    comment = (comment or "").strip()
+    comment = bounded(comment, "The comment", "comment")
     if not accept and not comment:
         raise WorkflowError("Give the reason for declining the request")
     before, _ = _change(sub_action, version, "decide_date")
@@ -285,18 +317,46 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
 
 # --- recommendations ------------------------------------------------------------------------
 
-def set_phc_flag(user, recommendation, flagged: bool):
-    """Flag a recommendation "for the attention of Public Health Commissioners", or clear the flag.
-    Reviewers and admins may; nothing changes (and nothing is audited) when the flag already is so.
-    Returns True when the flag changed."""
+def set_phc_flag(user, recommendation, flagged: bool, reason=""):
+    """Flag a recommendation "for the attention of Public Health Commissioners" with the reason
+    (required), or clear the flag. Reviewers and admins may; who flagged it and when are kept.
+    Nothing changes (and nothing is audited) when the flag already is so. Returns True when the
+    flag changed."""
     if not access.can_flag(user):
         raise WorkflowError("Only a reviewer or an administrator can flag a recommendation.")
     flagged = bool(flagged)
+    reason = bounded(reason, "The reason", "reason") if flagged else ""
     if recommendation.phc_flag == flagged:
         return False
-    before = {"phc_flag": recommendation.phc_flag}
+    if flagged and not reason:
+        raise FieldError("Give the reason the Public Health Commissioners should look at this area", "reason")
+    before = {"phc_flag": recommendation.phc_flag, "phc_reason": recommendation.phc_reason}
     recommendation.phc_flag = flagged
+    if flagged:
+        recommendation.phc_reason = reason
+        recommendation.phc_flagged_by_id, recommendation.phc_flagged_at = user.id, utcnow()
     _flush()
     audit.record("recommendation.flagged" if flagged else "recommendation.unflagged", recommendation,
-                 actor=user, before=before, after={"phc_flag": flagged, "ref": recommendation.ref})
+                 actor=user, before=before, review_id=recommendation.section.review_id,
+                 after={"phc_flag": flagged, "phc_reason": reason or None, "ref": recommendation.ref})
     return True
+
+
+def respond_phc(user, recommendation, kind, body=""):
+    """A Public Health Commissioner acknowledges a flagged recommendation, or comments on it."""
+    if not access.can_respond_phc(user):
+        raise WorkflowError("Only the Public Health Commissioners can respond to a flagged area.")
+    if not recommendation.phc_flag:
+        raise WorkflowError("This recommendation is not flagged for the Public Health Commissioners.")
+    if kind not in (PhcResponse.ACKNOWLEDGED, PhcResponse.COMMENT):
+        raise WorkflowError("Choose to acknowledge or to comment.")
+    body = bounded(body, "The comment", "body")
+    if kind == PhcResponse.COMMENT and not body:
+        raise FieldError("Enter your comment", "body")
+    response = PhcResponse(recommendation_id=recommendation.id, author_id=user.id, kind=kind, body=body)
+    db.session.add(response)
+    _flush()
+    audit.record(f"recommendation.phc_{kind}", response, actor=user, review_id=recommendation.section.review_id,
+                 organisation_id=user.organisation_id,
+                 after={"ref": recommendation.ref, "kind": kind, "comment": body or None})
+    return response

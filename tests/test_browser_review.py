@@ -126,7 +126,7 @@ def test_flagged_page_and_read_only_queue_for_a_viewer(live_server, page):
     sign_in(page, live_server.url, "viewer@demo.test")
     page.goto(f"{live_server.url}/flagged")
     expect(page.locator("h1")).to_contain_text("Flagged for the attention of Public Health Commissioners")
-    assert page.locator("#flagged-table tbody tr").count() >= 1
+    assert page.locator("section.app-flagged").count() >= 1
     assert axe_violations(page) == []
     page.goto(f"{live_server.url}/review")
     assert page.get_by_role("button", name=re.compile("Accept|Decline")).count() == 0
@@ -136,9 +136,30 @@ def test_flagged_page_and_read_only_queue_for_a_viewer(live_server, page):
 def test_flagging_as_a_reviewer(live_server, page):
     sign_in(page, live_server.url, "reviewer@demo.test")
     page.goto(f"{live_server.url}/flagged")
-    before = page.locator("#flagged-table tbody tr").count()
+    before = page.locator("section.app-flagged").count()
     page.locator("#flag-others summary").click()
+    page.locator("#flag-others textarea").first.fill("Commissioned by Public Health: for their contract review.")
     page.locator("#flag-others button").first.click()
     expect(page.locator("#flash")).to_contain_text("is now flagged")
-    assert page.locator("#flagged-table tbody tr").count() == before + 1
+    assert page.locator("section.app-flagged").count() == before + 1
+    assert axe_violations(page) == []
+
+
+def test_public_health_view_as_sefton_council(live_server, page):
+    """Sefton Council's Public Health Commissioner: the flagged areas with reasons, acknowledge, comment."""
+    sign_in(page, live_server.url, "sefton-council@demo.test")
+    expect(page.locator("#flagged-title")).to_contain_text("Flagged for Public Health")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Flagged for Public Health").first.click()
+    expect(page.locator("h1")).to_contain_text("Public Health Commissioners")
+    first = page.locator("section.app-flagged").first
+    expect(first).to_contain_text("Why it is flagged")
+    assert axe_violations(page) == []
+    first.get_by_role("button", name=re.compile("Acknowledge")).click()
+    expect(page.locator("#flash")).to_contain_text("acknowledged")
+    first = page.locator("section.app-flagged").first
+    first.locator("textarea").fill("Raised with the provider at the contract review.")
+    first.get_by_role("button", name="Add the comment").click()
+    expect(page.locator("#flash")).to_contain_text("your comment is recorded")
+    expect(page.locator("section.app-flagged").first).to_contain_text("Raised with the provider")
     assert axe_violations(page) == []

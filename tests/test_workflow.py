@@ -307,8 +307,10 @@ def test_a_date_decision_on_a_stale_page_changes_nothing(app):
 def test_flagging_is_for_reviewers_and_admins_and_audited_once(app):
     rec = db.session.scalars(select(Recommendation).where(Recommendation.phc_flag.is_(False))).first()
     events = audit_count()
-    assert workflow.set_phc_flag(user("admin@demo.test"), rec, True) is True
-    assert workflow.set_phc_flag(user("admin@demo.test"), rec, True) is False  # already flagged: no event
+    with pytest.raises(workflow.FieldError, match="Give the reason"):
+        workflow.set_phc_flag(user("admin@demo.test"), rec, True)  # a flag needs its reason
+    assert workflow.set_phc_flag(user("admin@demo.test"), rec, True, "Commissioned by Public Health.") is True
+    assert workflow.set_phc_flag(user("admin@demo.test"), rec, True, "Again") is False  # already flagged: no event
     db.session.commit()
     assert rec.phc_flag and audit_count() == events + 1
     assert workflow.set_phc_flag(user("reviewer@demo.test"), rec, False) is True
@@ -316,7 +318,7 @@ def test_flagging_is_for_reviewers_and_admins_and_audited_once(app):
     assert not rec.phc_flag and audit_count() == events + 2
     for email in ("viewer@demo.test", "ahch@demo.test"):
         with pytest.raises(workflow.WorkflowError):
-            workflow.set_phc_flag(user(email), rec, True)
+            workflow.set_phc_flag(user(email), rec, True, "A reason")
 
 
 # --- separation of duties by organisation ---------------------------------------------------

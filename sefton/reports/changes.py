@@ -87,8 +87,9 @@ class MeetingPack:
     until: dt.date
     changes: Changes
     awaiting_review: list
-    dates_requested: list
-    dates_decided: list
+    dates_requested: list  # requested in the period and not decided in it (each request listed once)
+    dates_decided: list  # decided in the period (whenever requested)
+    progress_table: progress.Table | None = None  # the progress table at the end of the period
 
 
 def meeting_pack(user, review, since: dt.date) -> MeetingPack:
@@ -109,7 +110,9 @@ def meeting_pack(user, review, since: dt.date) -> MeetingPack:
                         or_(r.requested_at >= start, r.decided_on >= since))
         .options(*sub_action_loads(r.sub_action), joinedload(r.requested_by), joinedload(r.decided_by))
         .order_by(r.requested_at, r.id)))
-    requested = [q for q in requests if q.requested_at >= start]
     decided = [q for q in requests if q.decided_on is not None and q.decided_on >= since
                and q.status in (r.ACCEPTED, r.DECLINED)]
-    return MeetingPack(since, until, changes, awaiting, requested, decided)
+    decided_ids = {q.id for q in decided}
+    requested = [q for q in requests if q.requested_at >= start and q.id not in decided_ids]
+    table = progress.by_section(review.id, until) if access.sees_all(user) else None
+    return MeetingPack(since, until, changes, awaiting, requested, decided, table)

@@ -12,8 +12,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import access, progress, status
+from ..asat_sql import pending_request_clause, workflow_state_column
 from ..extensions import db
-from ..models import EvidenceSubmission, Organisation, ProgressNote, Recommendation, Section, SubAction
+from ..models import DueDateRequest, EvidenceSubmission, PhcResponse, User, Organisation, ProgressNote, Recommendation, Section, SubAction
 
 
 @dataclass
@@ -26,6 +27,9 @@ class Item:
     note: ProgressNote | None = None
     evidence: list = field(default_factory=list)  # EvidenceSubmission accepted and holding at the date
     original_on: dt.date | None = None  # the original due date in force at the report's date
+    revision: DueDateRequest | None = None  # the accepted request whose date is in force then
+    state: str = "open"  # the workflow state at the report's date (sefton.asat)
+    pending_request: DueDateRequest | None = None  # a due-date request awaiting a decision then
 
     @property
     def revised(self):
@@ -57,6 +61,8 @@ class Plan:
     by_section: progress.Table
     by_organisation: progress.Table | None
     organisations: list
+    flagged: list = field(default_factory=list)  # RecGroup of recommendations flagged for Public Health
+    responses: dict = field(default_factory=dict)  # recommendation id -> [PhcResponse] made by the date
 
     @property
     def items(self):
@@ -93,13 +99,14 @@ def load_plan(user, review, as_at, org=None) -> Plan:
     query = (
         access.sub_actions(user).join(Section, Recommendation.section_id == Section.id)
         .add_columns(progress.status_column(as_at).label("colour"), progress.due_on_column(as_at).label("due"),
-                     progress.original_due_column(as_at).label("original"))
+                     progress.original_due_column(as_at).label("original"),
+                     workflow_state_column(as_at).label("state"))
         .options(joinedload(SubAction.owner))
         .where(*sa_conditions)
         .order_by(Section.number, Recommendation.position, SubAction.position)
     )
-    items = [Item(sa, colour, due, original_on=original)
-             for sa, colour, due, original in db.session.execute(query).unique()]
+    items = [Item(sa, colour, due, original_on=original, state=state)
+             for sa, colour, due, original, state in db.session.execute(query).unique()]
     _attach_notes_and_evidence(items, as_at)
 
     groups = {rec.id: RecGroup(rec, []) for rec in recs}
@@ -113,12 +120,49 @@ def load_plan(user, review, as_at, org=None) -> Plan:
 
     by_section = progress.by_section(review.id, as_at, org_id=org.id if org else None)
     by_org = progress.by_organisation(review.id, as_at) if org is None else None
-    organisations = [org] if org else _owners(recs)
-    return Plan(review, as_at, org, list(sections.values()), by_section, by_org, organisations)
+    organisations = [org] if org else _responsible(recs)
+    if by_org is not None:
+        _add_missing_rows(by_org, organisations)
+    flagged = [g for g in groups.values() if g.rec.phc_flag]
+    return Plan(review, as_at, org, list(sections.values()), by_section, by_org, organisations,
+                flagged, _responses([g.rec.id for g in flagged], as_at))
+
+
+def _responsible(recs):
+    """The organisations responsible for the plan: those owning a recommendation, and the active
+    organisations whose people take part (Sefton Council: its Public Health Commissioners own no
+    recommendation but receive the areas flagged for their attention)."""
+    owners = _owners(recs)
+    taking_part = select(User.organisation_id).where(User.active, User.organisation_id.is_not(None))
+    others = db.session.scalars(select(Organisation).where(
+        Organisation.active, Organisation.id.in_(taking_part), Organisation.id.not_in([o.id for o in owners])))
+    return sorted([*owners, *others], key=lambda o: o.id)
+
+
+def _add_missing_rows(table, organisations):
+    """An organisation responsible for the plan has its row, with zeros when it owns nothing."""
+    have = {row.key for row in table.rows}
+    order = {o.code: n for n, o in enumerate(organisations)}
+    table.rows.extend(progress.Row(o.code, o.name) for o in organisations if o.code not in have)
+    table.rows.sort(key=lambda row: order.get(row.key, len(order)))
+
+
+def _responses(rec_ids, as_at):
+    """Public Health Commissioners' acknowledgements and comments made by the date."""
+    found = {}
+    if rec_ids:
+        end = dt.datetime.combine(as_at + dt.timedelta(days=1), dt.time())
+        for response in db.session.scalars(
+                select(PhcResponse).where(PhcResponse.recommendation_id.in_(rec_ids), PhcResponse.created_at < end)
+                .options(joinedload(PhcResponse.author).joinedload(User.organisation))
+                .order_by(PhcResponse.created_at, PhcResponse.id)):
+            found.setdefault(response.recommendation_id, []).append(response)
+    return found
 
 
 def _attach_notes_and_evidence(items, as_at):
-    """The latest progress note and the accepted evidence of each item as at the date (2-4 queries)."""
+    """The latest progress note, the accepted evidence and the pending date request of each item as at
+    the date (3-5 queries)."""
     if not items:
         return
     by_id = {i.sub_action.id: i for i in items}
@@ -136,6 +180,15 @@ def _attach_notes_and_evidence(items, as_at):
         .order_by(s.decided_on, s.id))
     for sub in evidence:
         by_id[sub.sub_action_id].evidence.append(sub)
+    r = DueDateRequest
+    for req in db.session.scalars(select(r).where(r.sub_action_id.in_(ids), pending_request_clause(as_at))
+                                  .order_by(r.id)):
+        by_id[req.sub_action_id].pending_request = req
+    for req in db.session.scalars(select(r).where(r.sub_action_id.in_(ids), r.status == r.ACCEPTED,
+                                                  r.decided_on <= as_at).order_by(r.decided_on, r.id)):
+        item = by_id[req.sub_action_id]
+        if req.requested_due_on == item.due_on:
+            item.revision = req  # the latest agreed change wins, as in progress.due_on_column
 
 
 def _owners(recs):

@@ -49,7 +49,8 @@ def rows(plan):
 def _progress_rows(table, first):
     yield [first, *PROGRESS_COLUMNS[1:]]
     for row in [*table.rows, table.total]:
-        yield [row.label, row.actions, row.sub_actions, row.green, row.grey, row.red]
+        label = int(row.label) if row.label.isdigit() else row.label  # section numbers as numbers
+        yield [label, row.actions, row.sub_actions, row.green, row.grey, row.red]
 
 
 def _sheet(ws, lines, widths):
@@ -60,6 +61,7 @@ def _sheet(ws, lines, widths):
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="005EB8")
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions  # a filter on every column of every data sheet
     from openpyxl.utils import get_column_letter
 
     for n, width in enumerate(widths, start=1):

@@ -70,10 +70,30 @@ def html_to_pdf(html: str, *, tagged: bool = True) -> bytes:
         gc.set_threshold(*thresholds)
 
 
+NOTE_CHARS = 600  # the PDF prints at most this much of a note or description
+CONTINUED = "… (continued in the tracker)"
+# Workflow states printed under the colour (as at the plan's date); "open" says nothing more.
+STATE_WORDS = {"submitted": "Evidence awaiting review", "returned": "Evidence returned"}
+
+
+def clip(text, limit=NOTE_CHARS):
+    """At most `limit` characters of `text`, cut at a word, with "continued in the tracker" when cut:
+    a long note (typed before texts were bounded, or imported) cannot make a report fail or swell."""
+    text = (text or "").strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + CONTINUED
+
+
 def plan_html(plan) -> str:
     """The print HTML of the updated action plan (what the PDF is made from; tests read it)."""
     return render_template("reports/print/plan.html", plan=plan, prepared_on=dates.today(),
-                           demo=current_app.config.get("SEFTON_DEMO"))
+                           demo=current_app.config.get("SEFTON_DEMO"), NOTE_CHARS=NOTE_CHARS,
+                           STATE_WORDS=STATE_WORDS)
 
 
 def plan_pdf(plan) -> bytes:

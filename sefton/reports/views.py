@@ -14,12 +14,13 @@ from sqlalchemy import select
 from .. import access, audit, dates, web
 from ..extensions import db
 from ..models import CqcSubmission, Organisation
-from . import bp, changes, data, excel, pdf
+from . import bp, cache, changes, data, excel, pdf
 
 ALL = access.EVERYONE
 GROUP = access.SEES_ALL  # the Task and Finish group's own reports
 
 web.add_nav("reports.index", "Reports", ("org", "reviewer", "viewer", "admin"))
+bp.add_app_template_filter(pdf.clip, "clip")
 
 
 def _review():
@@ -86,10 +87,29 @@ def _plan_download(render, mimetype, stem, ext):
                      as_at=plan.as_at.isoformat())
 
 
+def cached_plan_pdf(review, as_at, org):
+    """The plan's PDF from the cache (sefton.reports.cache), rendered only when the plan, the date,
+    the scope or the layout changed. Returns (bytes, plan or None when served from the cache)."""
+    loaded = []
+
+    def render():
+        loaded.append(data.load_plan(current_user, review, as_at, org))
+        return pdf.plan_pdf(loaded[0])
+
+    body, _ = cache.fetch("plan.pdf", review, as_at, org.code if org else "all", access.sees_all(current_user),
+                          render)
+    return body, (loaded[0] if loaded else None)
+
+
 @bp.get("/plan.pdf")
 @access.signed_in(*ALL)
 def plan_pdf():
-    return _plan_download(pdf.plan_pdf, "application/pdf", "updated-action-plan", "pdf")
+    as_at, org, error = _plan_from_request()
+    if error:
+        return index(error, 400)
+    body, _ = cached_plan_pdf(_review(), as_at, org)
+    scope = org.code if org else "sefton"
+    return _download(body, "application/pdf", f"updated-action-plan-{scope}-{as_at.isoformat()}.pdf")
 
 
 @bp.get("/plan.xlsx")
@@ -101,7 +121,7 @@ def plan_xlsx():
 @bp.get("/plan.csv")
 @access.signed_in(*ALL)
 def plan_csv():
-    return _plan_download(excel.csv_text, "text/csv; charset=utf-8", "action-plan", "csv")
+    return _plan_download(excel.csv_text, "text/csv", "action-plan", "csv")  # Flask adds "; charset=utf-8" once
 
 
 # --- submissions to CQC ----------------------------------------------------------------------
@@ -123,8 +143,8 @@ def record_submission():
     as_at, error = _date_arg("as_at", dates.today())  # refuses dates after today
     if error:
         return submissions(error, 422)
-    plan = data.load_plan(current_user, review, as_at)
-    body = pdf.plan_pdf(plan)
+    body, plan = cached_plan_pdf(review, as_at, None)
+    plan = plan or data.load_plan(current_user, review, as_at)  # the figures (the PDF came from the cache)
     sub = CqcSubmission(review_id=review.id, as_at=as_at, submitted_by_id=current_user.id,
                         note=request.form.get("note", "").strip()[:2000], figures=data.figures(plan),
                         pdf=body, pdf_sha256=hashlib.sha256(body).hexdigest())

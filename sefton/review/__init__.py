@@ -14,7 +14,7 @@ REVIEW_ROLES = (access.REVIEWER, access.VIEWER, access.ADMIN)
 
 web.add_nav("review.queue", "Awaiting review", REVIEW_ROLES,
             badge=lambda user: count_badge(queries.pending_count(user)))
-web.add_nav("review.flagged", "Flagged for Public Health", REVIEW_ROLES)
+web.add_nav("review.flagged", "Flagged for Public Health", access.EVERYONE, when=access.sees_flagged)
 
 
 @bp.app_template_global()

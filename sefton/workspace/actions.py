@@ -108,7 +108,7 @@ def _act(sub_action_id, form, apply, success):
         return _answer(sub_action_id, 422, form=form, errors=exc.errors)
     except workflow.WorkflowError as exc:
         db.session.rollback()
-        field = FIELD_OF.get(str(exc))
+        field = getattr(exc, "field", None) or FIELD_OF.get(str(exc))
         if field:
             return _answer(sub_action_id, 422, form=form, errors={field: str(exc)})
         return _answer(sub_action_id, 422, form=form, notice=str(exc))
