@@ -40,8 +40,12 @@ def salt() -> str:
     return _salt_of(tuple((p, os.path.getmtime(p)) for p in paths))
 
 
+# Audit events that record a reading, not a change: a download must not make the next one render again.
+READINGS = ("evidence.downloaded", "report.downloaded")
+
+
 def last_event_id() -> int:
-    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+    return db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.action.not_in(READINGS))) or 0
 
 
 def key(kind, review, as_at, scope, sees_all) -> str:

@@ -109,7 +109,8 @@ def plan_pdf():
         return index(error, 400)
     body, _ = cached_plan_pdf(_review(), as_at, org)
     scope = org.code if org else "sefton"
-    return _download(body, "application/pdf", f"updated-action-plan-{scope}-{as_at.isoformat()}.pdf")
+    return _download(body, "application/pdf", f"updated-action-plan-{scope}-{as_at.isoformat()}.pdf",
+                     "updated-action-plan.pdf", org=org, as_at=as_at.isoformat())
 
 
 @bp.get("/plan.xlsx")
