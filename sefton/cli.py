@@ -148,4 +148,5 @@ def reminders_command(day, send):
     else:
         click.echo(f"Reminders for {dates.format_date(when)}: {result.written} e-mail(s) written to the outbox.")
     if send and current_app.config.get("SEFTON_SMTP_URL"):
-        click.echo(f"Sent {mail.send_pending()} e-mail(s).")
+        sent, failed = mail.send_pending()
+        click.echo(f"Sent {sent} e-mail(s), failed {failed} (kept for a later try).")

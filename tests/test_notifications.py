@@ -155,7 +155,7 @@ def test_a_return_reaches_the_submitting_organisation_at_once_with_the_reason(ap
     db.session.refresh(sub)
     workflow.return_submission(reviewer, sub, "The audit covers one ward only.", version=sub.sub_action.version)
     db.session.commit()
-    assert mail.send_pending() == 1
+    assert mail.send_pending() == (1, 0)  # sent, failed
     [message] = smtp.messages
     assert message["To"] == "nwbh@demo.test"
     assert message["Subject"] == f"Evidence returned: sub-action {sub.sub_action.ref}"
@@ -172,8 +172,9 @@ def test_a_decided_date_request_reaches_its_organisation_at_once(app, smtp):
                              version=req.sub_action.version)
     db.session.commit()
     mail.send_pending()
-    [message] = smtp.messages
-    assert message["To"] == f"{owner}@demo.test" and message["Subject"].startswith("New due date declined")
+    # (the organisation's other members, such as a reviewer of that CCG, are told too)
+    [message] = [m for m in smtp.messages if m["To"] == f"{owner}@demo.test"]
+    assert message["Subject"].startswith("New due date declined")
     assert "Reason: The plan is due to CQC on 4 July." in smtp.text(message)
 
 
@@ -261,7 +262,7 @@ def test_the_plan_state_loads_in_a_fixed_number_of_queries(app):
         one = len(statements)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert whole == one == 7
+    assert (whole, one) == (7, 8)  # one more for the person's own scope; none per sub-action
 
 
 @pytest.mark.parametrize("email, expected", [

@@ -34,11 +34,13 @@ document.addEventListener("submit", function (event) {
   if (button.getAttribute("aria-disabled") === "true") { event.preventDefault(); return; }
   var label = button.textContent;
   var status = form.querySelector(".app-busy-status");
+  // Said at once (Chromium holds the page's timers while the form's request is pending, so a long
+  // render would otherwise show nothing); a second press is refused above by aria-disabled.
+  button.setAttribute("aria-disabled", "true");
+  button.textContent = button.getAttribute("data-app-busy");
+  if (status) status.textContent = button.getAttribute("data-app-busy");
   setTimeout(function () {  // after the form data is taken: a disabled submitter would be left out
-    button.setAttribute("aria-disabled", "true");
     button.disabled = true;
-    button.textContent = button.getAttribute("data-app-busy");
-    if (status) status.textContent = button.getAttribute("data-app-busy");
   }, 0);
   setTimeout(function () {
     button.disabled = false;
