@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 NEW_PASSWORD = "copper kettle meadow 31"
 
 
-def wait_for_mail(server, address, timeout=15):
+def wait_for_mail(server, address, timeout=60):
     """The e-mails the SMTP server received for `address`, waiting until there is one."""
     deadline = time.monotonic() + timeout
     while not server.to(address):
