@@ -6,13 +6,17 @@
   message is first claimed in a short transaction of its own (its send_after moved into the future),
   so two workers never send the same one; a failure is kept with an error summary (never the
   message's content) and retried with back-off (1, 2, 4 … minutes, at most 6 hours).
-- After each request that queued mail, send_pending() runs once the response has gone
-  (response.call_on_close); `flask --app app send-mail` (cron) sends what is left.
+- After each request that queued mail (and committed it: views commit before they return),
+  send_pending() runs in a short-lived background thread, so the response does not wait for the mail
+  server; `flask --app app send-mail` (cron) sends what is left. Not response.call_on_close: the
+  Werkzeug server (`flask run`, the browser tests) may never call close() on a keep-alive connection
+  whose next request arrives at once, and the mail then waited for cron.
 With no SEFTON_SMTP_URL the messages stay in the outbox (Administration → Outbox lists them).
 """
 import datetime as dt
 import smtplib
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -199,7 +203,7 @@ def init_app(app):
     @app.after_request
     def send_after_response(response):
         if g.get("mail_queued") and app.config.get("SEFTON_SMTP_URL"):
-            response.call_on_close(lambda: _send_in_own_context(app))
+            threading.Thread(target=_send_in_own_context, args=(app,), name="sefton-mail", daemon=True).start()
         return response
 
 
@@ -207,7 +211,7 @@ def _send_in_own_context(app):
     with app.app_context():
         try:
             send_pending()
-        except Exception:  # noqa: BLE001 - the response has gone; send-mail retries later
+        except Exception:  # noqa: BLE001 - the response is not affected; send-mail retries later
             app.logger.exception("Sending mail after the request failed")
         finally:
             db.session.remove()

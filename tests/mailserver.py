@@ -2,12 +2,15 @@
 
 Use the `smtp_server` fixture (import it into the test module); `smtp_server.url` goes into
 SEFTON_SMTP_URL and `smtp_server.messages` holds the received e-mails (email.message.EmailMessage).
+The `smtp` fixture does the same and points the app at it. Mail queued by a request is sent by a
+background thread: wait for it with wait_for_mail(), never with a fixed sleep.
 """
 import email
 import email.policy
 import re
 import socket
 import threading
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -56,6 +59,23 @@ class MailServer:
     def to(self, address):
         return [m for m in self.messages if m["To"] == address]
 
+    @staticmethod
+    def text(message):
+        return text_of(message)
+
+    @staticmethod
+    def html(message):
+        return html_of(message)
+
+
+def wait_for_mail(server, address, timeout=60):
+    """The e-mails the server received for `address`, waiting (up to `timeout` s) until there is one."""
+    deadline = time.monotonic() + timeout
+    while not server.to(address):
+        assert time.monotonic() < deadline, f"no e-mail for {address}"
+        time.sleep(0.05)
+    return server.to(address)
+
 
 def text_of(message):
     return message.get_body(preferencelist=("plain",)).get_content()
@@ -77,3 +97,11 @@ def smtp_server():
     server = MailServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp(app, smtp_server):
+    """The server, with the app's SEFTON_SMTP_URL and SEFTON_MAIL_FROM pointed at it."""
+    app.config["SEFTON_SMTP_URL"] = smtp_server.url
+    app.config["SEFTON_MAIL_FROM"] = "tracker@sefton.test"
+    return smtp_server

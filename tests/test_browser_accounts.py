@@ -1,27 +1,17 @@
 """Accounts in a real browser, JavaScript on and off, axe on every page: an admin invites someone,
 the invitation is read from the test SMTP server, the newcomer sets a password from its link and
 signs in; and the "Sign in with NHSmail" button against the test OpenID Connect provider."""
-import time
 
 import pytest
 from playwright.sync_api import expect
 
 from browser import axe_violations as scan
 from browser import sign_in
-from mailserver import link_in, smtp_server  # noqa: F401  (fixture)
+from mailserver import link_in, smtp_server, wait_for_mail  # noqa: F401  (fixture)
 from test_sso import provider  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "copper kettle meadow 31"
-
-
-def wait_for_mail(server, address, timeout=60):
-    """The e-mails the SMTP server received for `address`, waiting until there is one."""
-    deadline = time.monotonic() + timeout
-    while not server.to(address):
-        assert time.monotonic() < deadline, f"no e-mail for {address}"
-        time.sleep(0.05)
-    return server.to(address)
 
 
 def invite_and_join(page, base, smtp_server, email, *, checker=None):

@@ -9,7 +9,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, func, select
 
 from conftest import Auth
-from mailserver_reminders import smtp  # noqa: F401  (fixture)
+from mailserver import smtp, smtp_server  # noqa: F401  (fixtures)
 from sefton import mail, notify, plan_state, reminders, workflow
 from sefton.extensions import db
 from sefton.models import (
@@ -18,7 +18,6 @@ from sefton.models import (
     NotificationPref,
     Organisation,
     OutboxMessage,
-    Recommendation,
     SubAction,
     User,
     recommendation_owners,
