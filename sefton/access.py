@@ -11,7 +11,7 @@ from flask import abort, current_app
 from flask_login import current_user, login_required
 from sqlalchemy import exists, select
 
-from . import dates
+from . import dates, duties
 from .extensions import db
 from .models import (
     EvidenceFile,
@@ -198,13 +198,9 @@ def is_reviewer(user) -> bool:
     return user.role == REVIEWER
 
 
-# Separation of duties (SEFTON_SEPARATION_OF_DUTIES): "organisation", the rule, a reviewer never decides
-# on what their own organisation submitted or asked for (the other CCG's reviewer does); "self", relaxed
-# for a review whose reviewers all belong to one organisation, never on what they made themselves.
-
-
-def _separation():
-    return current_app.config.get("SEFTON_SEPARATION_OF_DUTIES", "organisation")
+def separation() -> str:
+    """SEFTON_SEPARATION_OF_DUTIES (the rule itself is in duties.py)."""
+    return current_app.config.get("SEFTON_SEPARATION_OF_DUTIES", duties.ORGANISATION)
 
 
 def why_not_decide(user, made_by_id, owner, thing="evidence") -> str | None:
@@ -212,10 +208,11 @@ def why_not_decide(user, made_by_id, owner, thing="evidence") -> str | None:
     organisation that owns the sub-action, the one that made the submission or the request."""
     if not is_reviewer(user):
         return "Only a reviewer can decide on this."
-    if made_by_id == user.id:
+    refused = duties.refusal(user.id, user.organisation_id, made_by_id, owner.id, separation())
+    if refused == duties.OWN:
         made = "submitted this evidence" if thing == "evidence" else "asked for this date"
         return f"You {made}, so another reviewer must decide on it."
-    if _separation() == "organisation" and user.organisation_id is not None and owner.id == user.organisation_id:
+    if refused == duties.OWN_ORGANISATION:
         made = "This evidence was submitted" if thing == "evidence" else "This date was asked for"
         return f"{made} by your own organisation, {owner.name}, so a reviewer of another organisation must decide on it."
     return None

@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import os
 
+from . import duties
+
 DEMO_TODAY = "2019-04-01"  # the business date at which the demo shows the deck's progress table
 DEV_SECRET = "sefton-demo-only-not-secret"
 
@@ -89,7 +91,7 @@ def load(app, test_config=None):
     secret = secret or DEV_SECRET
     cfg["SECRET_KEY"] = secret
 
-    if cfg["SEFTON_SEPARATION_OF_DUTIES"] not in ("organisation", "self"):
+    if cfg["SEFTON_SEPARATION_OF_DUTIES"] not in duties.SEPARATIONS:
         raise ConfigError('SEFTON_SEPARATION_OF_DUTIES must be "organisation" or "self"')
 
     url = cfg["SEFTON_DATABASE_URL"] or "sqlite:///" + os.path.join(app.instance_path, "sefton.db")

@@ -35,7 +35,7 @@ FIELDS = {
     "state": ("Workflow state", "state"),
     "current_due_on": ("Due date", "date"),
     "original_due_on": ("Original due date", "date"),
-    "text": ("Text", "text"),
+    "text": ("Sub-action", "text"),
     "owner": ("Owner", "text"),
     "lead_name": ("Lead", "text"),
     "ref": ("Reference", "text"),
@@ -45,11 +45,6 @@ FIELDS = {
     "noted_on": ("Note dated", "date"),
     "files": ("Files", "files"),
     "comment": ("Reviewer's comment", "text"),
-    "text": ("Sub-action", "text"),
-    "owner": ("Owner", "text"),
-    "lead_name": ("Lead", "text"),
-    "original_due_on": ("Original due date", "date"),
-    "retired_on": ("Retired on", "date"),
     "import": ("From the file", "text"),
 }
 EVIDENCE_ONLY = {"files", "comment"}  # not shown to users who may not see the organisation's evidence

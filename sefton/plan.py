@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from . import access, dates, progress, queries, status
 from .models import Recommendation, Section, SubAction
-from .web import current_review
+from .web import review_or_404
 
 bp = Blueprint("plan", __name__)
 
@@ -34,9 +34,7 @@ def as_at_from_request():
 @bp.get("/")
 @access.signed_in()
 def dashboard():
-    review = current_review()
-    if review is None:
-        abort(404)
+    review = review_or_404()
     as_at, date_error = as_at_from_request()
     own, flagged = None, None
     # Public Health Commissioners own no recommendation: they see the plan's progress and the areas

@@ -71,6 +71,6 @@ def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> 
 
     plan_due = dict(db.session.execute(select(Review.id, Review.plan_due_on)).all())
     return reminders.PlanState(today=today, subs=subs, plan_due=plan_due, pending_submissions=pending,
-                               pending_dates=pending_dates, decisions=decisions)
+                               pending_dates=pending_dates, decisions=decisions, separation=access.separation())
 
 

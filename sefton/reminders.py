@@ -7,7 +7,7 @@ panel, pure and free of Flask and the database (the plan's state comes in as pla
   organisation owns: a co-owner of a recommendation never hears about another owner's sub-actions.
 - Reviewers: evidence awaiting review, oldest first, with the working days it has waited; date
   requests, those that would move a date past the plan's due date to the inspectors marked.
-  Never what they submitted or requested themselves (they cannot decide on it).
+  Only what they may decide on (duties.py): never their own, nor by default their organisation's.
 - The office (admins), weekly: the progress table, what changed since last week, what went Red,
   submissions waiting more than 10 working days.
 """
@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import workdays
+from . import duties, workdays
 from .status import COLOURS, GREEN, RED
 
 # --- kinds of message and how often ------------------------------------------------------------
@@ -135,6 +135,7 @@ class PlanState:
     pending_submissions: list = field(default_factory=list)
     pending_dates: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
+    separation: str = duties.ORGANISATION  # SEFTON_SEPARATION_OF_DUTIES
     _by_owner: dict = field(default_factory=dict, repr=False, compare=False)
 
     def owned(self, org_id) -> dict:
@@ -215,18 +216,23 @@ def decided(state: PlanState, own: dict, since: dt.date | None = None) -> list:
     return items
 
 
-def for_reviewer(state: PlanState, user_id: int) -> dict:
-    """{category: [Item]}: evidence awaiting review, oldest first, and date requests; never the
-    reviewer's own."""
+def for_reviewer(state: PlanState, person: Recipient | None) -> dict:
+    """{category: [Item]}: evidence awaiting review, oldest first, and date requests; only what the
+    reviewer may decide on (duties.refusal: never their own, nor by default their organisation's).
+    `person` None: everything awaiting (the office's summary)."""
+    def may_decide(made_by_id, sub):
+        return person is None or duties.refusal(person.id, person.organisation_id, made_by_id, sub.owner_id,
+                                                state.separation) is None
+
     out = {AWAITING: [], DATE_REQUESTS: []}
     for sub_ in sorted(state.pending_submissions, key=lambda s: (s.submitted_on, s.id)):
         sub = state.subs.get(sub_.sub_action_id)
-        if sub is not None and (user_id is None or sub_.submitted_by_id != user_id):
+        if sub is not None and may_decide(sub_.submitted_by_id, sub):
             out[AWAITING].append(Item(AWAITING, f"submission:{sub_.id}", sub, sub_.submitted_on,
                                       waited=workdays.between(sub_.submitted_on, state.today)))
     for req in sorted(state.pending_dates, key=lambda r: (r.requested_on, r.id)):
         sub = state.subs.get(req.sub_action_id)
-        if sub is not None and (user_id is None or req.requested_by_id != user_id):
+        if sub is not None and may_decide(req.requested_by_id, sub):
             plan_due = state.plan_due.get(sub.review_id)
             out[DATE_REQUESTS].append(Item(
                 DATE_REQUESTS, f"date-request:{req.id}", sub, req.requested_on, new_due_on=req.requested_due_on,
@@ -250,7 +256,7 @@ def digest(kind: str, state: PlanState, person: Recipient, since: dt.date | None
     elif kind == DECISIONS:
         found = {DECIDED: decided(state, state.owned(person.organisation_id), since)}
     elif kind == QUEUE:
-        found = for_reviewer(state, person.id)
+        found = for_reviewer(state, person)
     else:
         raise ValueError(f"{kind} is a summary, not a digest: use weekly_summary()")
     return {c: items for c, items in found.items() if items}
@@ -264,7 +270,7 @@ def panel(state: PlanState, person: Recipient, seen=frozenset()) -> dict:
     if person.organisation_id is not None and person.role in ("org", "reviewer"):
         found.update(for_organisation(state, person.organisation_id, seen))
     if person.role == "reviewer":
-        found.update(for_reviewer(state, person.id))
+        found.update(for_reviewer(state, person))
     return {c: items for c, items in found.items() if items}
 
 
@@ -293,5 +299,5 @@ def weekly_summary(state: PlanState, since: dt.date) -> Summary:
     went_red = [Item(OVERDUE, f"overdue:{s.id}", s, s.due_on)
                 for s in sorted(state.subs.values(), key=lambda s: (s.due_on, s.section, s.ref))
                 if s.colour == RED and since <= s.due_on < state.today]
-    waiting = [i for i in for_reviewer(state, user_id=None)[AWAITING] if i.waited > WAITING_TOO_LONG]
+    waiting = [i for i in for_reviewer(state, None)[AWAITING] if i.waited > WAITING_TOO_LONG]
     return Summary(table, changes, went_red, waiting)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import g, has_request_context, jsonify, render_template, request, session, url_for
+from flask import abort, g, has_request_context, jsonify, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -130,6 +130,14 @@ def current_review():
         review = db.session.scalars(select(Review).order_by(Review.id)).first()
     if has_request_context():
         g.current_review = review
+    return review
+
+
+def review_or_404():
+    """current_review(), or 404 when there is no review at all (a fresh database before any import)."""
+    review = current_review()
+    if review is None:
+        abort(404)
     return review
 
 

@@ -3,18 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from browser import axe_violations as scan
+from browser import axe_violations
 from browser import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def panel_journey(page, base, *, checker=None):
-    def axe_violations(page):
-        if checker is None:
-            return scan(page)
-        checker.set_content(page.content())
-        return scan(checker)
 
     page.set_default_timeout(15000)
     sign_in(page, base, "s-and-o@demo.test")
@@ -22,7 +17,7 @@ def panel_journey(page, base, *, checker=None):
     expect(panel.get_by_role("heading", name="Needs your attention")).to_be_visible()
     expect(panel.locator('[data-category="returned"] li').first).to_contain_text("reason:")
     expect(panel.locator('[data-category="due_7"] li')).not_to_have_count(0)
-    assert axe_violations(page) == []
+    assert axe_violations(page, checker) == []
 
     decided = panel.locator('[data-category="decided"] li')
     before = decided.count()
@@ -32,7 +27,7 @@ def panel_journey(page, base, *, checker=None):
     expect(page.locator("#flash")).to_contain_text("Marked as seen.")
     expect(panel.locator(f'[data-key="{first_key}"]')).to_have_count(0)
     expect(panel.locator('[data-category="decided"] li')).to_have_count(before - 1)
-    assert axe_violations(page) == []
+    assert axe_violations(page, checker) == []
 
     # My actions: the same panel at the top; each line leads to its row.
     page.get_by_role("link", name="My actions").first.click()
@@ -40,24 +35,19 @@ def panel_journey(page, base, *, checker=None):
     line = panel.locator('[data-category="due_7"] li').first
     sa_id = line.get_attribute("data-sub-action")
     expect(panel.locator(f'[data-key="{first_key}"]')).to_have_count(0)  # still seen
-    assert axe_violations(page) == []
+    assert axe_violations(page, checker) == []
     line.get_by_role("link").first.click()
     expect(page).to_have_url(f"{base}/my-actions#subaction-{sa_id}")
     expect(page.locator(f"#subaction-{sa_id}")).to_be_visible()
 
 
 def settings_journey(page, base, *, checker=None):
-    def axe_violations(page):
-        if checker is None:
-            return scan(page)
-        checker.set_content(page.content())
-        return scan(checker)
 
     page.set_default_timeout(15000)
     sign_in(page, base, "reviewer@demo.test")
     page.get_by_role("link", name="E-mail settings").first.click()
     expect(page.locator("h1")).to_have_text("E-mail notifications")
-    assert axe_violations(page) == []
+    assert axe_violations(page, checker) == []
     page.get_by_role("group", name="Review queue digest").get_by_label("Weekly").check()
     page.get_by_role("group", name="Due-date reminders").get_by_label("Off").check()
     page.get_by_role("button", name="Save e-mail settings").click()
@@ -65,7 +55,7 @@ def settings_journey(page, base, *, checker=None):
     expect(page.get_by_role("group", name="Review queue digest").get_by_label("Weekly")).to_be_checked()
     expect(page.get_by_role("group", name="Due-date reminders").get_by_label("Off")).to_be_checked()
     expect(page.get_by_role("group", name="Decisions on my organisation's work").get_by_label("At once")).to_be_checked()
-    assert axe_violations(page) == []
+    assert axe_violations(page, checker) == []
 
 
 def test_panel_and_settings_with_javascript(live_server, page):
@@ -99,9 +89,9 @@ def test_the_one_click_setting_page(live_server, page, app):
     page.set_default_timeout(15000)
     page.goto(f"{live_server.url}/account/notifications/change/{token}")
     expect(page.locator("h1")).to_have_text("Due-date reminders")
-    assert scan(page) == []
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Stop these e-mails").click()
     expect(page.get_by_role("status")).to_contain_text("due-date reminders is now off")
-    assert scan(page) == []
+    assert axe_violations(page) == []
     db.session.expire_all()
     assert notify.settings(member) == {reminders.DUE: reminders.OFF, reminders.DECISIONS: reminders.NOW}

@@ -110,6 +110,22 @@ def test_reviewer_queue_oldest_first_with_working_days_and_dates_past_the_plan_d
     assert r.digest(r.QUEUE, state, r.Recipient(10, "org", AHCH)) == {}
 
 
+def test_a_reviewer_is_not_asked_to_decide_on_their_own_organisations_work_unless_separation_is_relaxed():
+    """The same rule as the server's refusal (duties.py): a CCG's reviewer does not see its own
+    organisation's submissions and date requests in the digest or the panel; with "self" they do."""
+    pending = dict(pending_submissions=[r.Submission(100, 1, dt.date(2019, 3, 29), submitted_by_id=10),
+                                        r.Submission(101, 2, dt.date(2019, 3, 14), submitted_by_id=11)],
+                   pending_dates=[r.DateRequest(200, 1, TODAY, dt.date(2019, 6, 28), dt.date(2019, 3, 28), 10)])
+    reviewer_of_ahch = r.Recipient(30, "reviewer", AHCH)
+    queue = r.digest(r.QUEUE, plan(sub(1), sub(2, owner=NWBH), **pending), reviewer_of_ahch)
+    assert [i.key for i in queue[r.AWAITING]] == ["submission:101"] and r.DATE_REQUESTS not in queue
+    assert [i.key for i in r.panel(plan(sub(1), sub(2, owner=NWBH), **pending), reviewer_of_ahch)[r.AWAITING]] \
+        == ["submission:101"]
+    relaxed = r.digest(r.QUEUE, plan(sub(1), sub(2, owner=NWBH), separation="self", **pending), reviewer_of_ahch)
+    assert [i.key for i in relaxed[r.AWAITING]] == ["submission:101", "submission:100"]
+    assert [i.key for i in relaxed[r.DATE_REQUESTS]] == ["date-request:200"]
+
+
 def test_weekly_summary():
     since = TODAY - dt.timedelta(days=7)
     state = plan(

@@ -31,16 +31,9 @@ INSTRUCTIONS = [
 ]
 
 
-def _review():
-    review = web.current_review()
-    if review is None:
-        abort(404)
-    return review
-
-
 def _pending(import_id):
     pending = db.session.get(PendingImport, import_id)
-    if pending is None or pending.review_id != _review().id:
+    if pending is None or pending.review_id != web.review_or_404().id:
         abort(404)
     return pending
 
@@ -52,14 +45,14 @@ def _whole_plan():
 @bp.get("/import")
 @access.signed_in(ADMIN)
 def import_form(error=None, status=200):
-    return render_template("admin/import.html", review=_review(), error=error,
+    return render_template("admin/import.html", review=web.review_or_404(), error=error,
                            max_mb=importing.max_bytes() // (1024 * 1024), max_rows=pi.MAX_ROWS), status
 
 
 @bp.post("/import")
 @access.signed_in(ADMIN)
 def upload():
-    review = _review()
+    review = web.review_or_404()
     storage = request.files.get("file")
     if storage is None or not storage.filename:
         return import_form("Choose the plan file to import (.xlsx or .csv)", 422)
@@ -77,7 +70,7 @@ def upload():
 @bp.get("/import/<int:import_id>")
 @access.signed_in(ADMIN)
 def import_preview(import_id, message=None, status=200):
-    review, pending = _review(), _pending(import_id)
+    review, pending = web.review_or_404(), _pending(import_id)
     whole_plan = _whole_plan()
     plan = importing.preview(pending, review, whole_plan) if pending.applied_at is None else None
     return render_template("admin/import_preview.html", review=review, pending=pending, plan=plan,
@@ -87,7 +80,7 @@ def import_preview(import_id, message=None, status=200):
 @bp.post("/import/<int:import_id>/apply")
 @access.signed_in(ADMIN)
 def import_apply(import_id):
-    review, pending = _review(), _pending(import_id)
+    review, pending = web.review_or_404(), _pending(import_id)
     try:
         plan = importing.apply(pending, review, current_user, _whole_plan(), request.form.get("digest", ""))
     except importing.ApplyRefused as exc:
@@ -105,11 +98,11 @@ def _subs(n):
 
 
 def _template_plan():
-    return data.load_plan(current_user, _review(), dates.today())
+    return data.load_plan(current_user, web.review_or_404(), dates.today())
 
 
 def _template_name(ext):
-    review = _review()
+    review = web.review_or_404()
     return f"plan-import-template-{review.code or review.id}-{dates.today().isoformat()}.{ext}"
 
 

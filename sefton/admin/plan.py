@@ -12,16 +12,9 @@ from . import bp
 from .forms import Invalid, Reader, check_version, page, save, version
 
 
-def current_review():
-    review = web.current_review()
-    if review is None:
-        abort(404)
-    return review
-
-
 def load_section(section_id):
     section = db.session.get(Section, section_id)
-    if section is None or section.review_id != current_review().id:
+    if section is None or section.review_id != web.review_or_404().id:
         abort(404)
     return section
 
@@ -51,11 +44,11 @@ def refused_page(status, section=None):
     """409 (stale) or 422 for a move/retire button: the page again, saying nothing was saved."""
     if section is not None:
         return page("admin/plan_section.html", status, section=load_section(section.id), today=dates.today())
-    return page("admin/plan.html", status, review=current_review(), sections=_sections(), today=dates.today())
+    return page("admin/plan.html", status, review=web.review_or_404(), sections=_sections(), today=dates.today())
 
 
 def _sections():
-    return db.session.scalars(select(Section).where(Section.review_id == current_review().id)
+    return db.session.scalars(select(Section).where(Section.review_id == web.review_or_404().id)
                               .options(selectinload(Section.recommendations).selectinload(Recommendation.sub_actions))
                               .order_by(Section.number)).all()
 
@@ -63,7 +56,7 @@ def _sections():
 @bp.get("/plan")
 @access.signed_in(*access.ADMINISTRATORS)
 def plan():
-    return render_template("admin/plan.html", review=current_review(), sections=_sections(), errors={},
+    return render_template("admin/plan.html", review=web.review_or_404(), sections=_sections(), errors={},
                            status=200, today=dates.today())
 
 
@@ -93,14 +86,14 @@ def _read_section(f):
 @bp.get("/plan/sections/new")
 @access.signed_in(*access.ADMINISTRATORS)
 def new_section():
-    return render_template("admin/section_form.html", section=None, review=current_review(), errors={}, values={},
+    return render_template("admin/section_form.html", section=None, review=web.review_or_404(), errors={}, values={},
                            status=200)
 
 
 @bp.post("/plan/sections/new")
 @access.signed_in(*access.ADMINISTRATORS)
 def create_section():
-    review, made = current_review(), []
+    review, made = web.review_or_404(), []
 
     def apply():
         f = Reader()
@@ -117,7 +110,7 @@ def create_section():
 @bp.get("/plan/sections/<int:section_id>/edit")
 @access.signed_in(*access.ADMINISTRATORS)
 def edit_section(section_id):
-    return render_template("admin/section_form.html", section=load_section(section_id), review=current_review(),
+    return render_template("admin/section_form.html", section=load_section(section_id), review=web.review_or_404(),
                            errors={}, values={}, status=200)
 
 
@@ -137,7 +130,7 @@ def update_section(section_id):
 
     status, errors = save(run(apply), "Section saved.")
     if status != 200:
-        return page("admin/section_form.html", status, section=load_section(section_id), review=current_review(),
+        return page("admin/section_form.html", status, section=load_section(section_id), review=web.review_or_404(),
                     errors=errors)
     return after_change(status, section_id)
 

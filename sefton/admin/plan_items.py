@@ -5,26 +5,26 @@ from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import access, dates, plan_admin
+from .. import access, dates, plan_admin, web
 from ..extensions import db
 from ..models import Organisation, Recommendation, SubAction
 from . import bp
 from .forms import Reader, check_version, page, save, version
-from .plan import active_organisations, after_change, current_review, load_section, refused_page, run
+from .plan import active_organisations, after_change, load_section, refused_page, run
 
 ADMIN = access.ADMINISTRATORS
 
 
 def load_rec(rec_id):
     rec = db.session.get(Recommendation, rec_id)
-    if rec is None or rec.section.review_id != current_review().id:
+    if rec is None or rec.section.review_id != web.review_or_404().id:
         abort(404)
     return rec
 
 
 def load_sub_action(sub_action_id):
     sa = db.session.get(SubAction, sub_action_id)
-    if sa is None or sa.recommendation.section.review_id != current_review().id:
+    if sa is None or sa.recommendation.section.review_id != web.review_or_404().id:
         abort(404)
     return sa
 

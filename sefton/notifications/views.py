@@ -1,7 +1,6 @@
 """Mark as seen; e-mail preferences; the one-click change of one setting from an e-mail."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import access, audit, htmx, notify, reminders
 from ..extensions import csrf, db

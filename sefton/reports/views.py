@@ -23,13 +23,6 @@ web.add_nav("reports.index", "Reports", ("org", "reviewer", "viewer", "admin"))
 bp.add_app_template_filter(pdf.clip, "clip")
 
 
-def _review():
-    review = web.current_review()
-    if review is None:
-        abort(404)
-    return review
-
-
 def _date_arg(name, default):
     """(date, error message or None) from ?name=..., read as people write dates."""
     raw = request.values.get(name, "").strip()
@@ -56,7 +49,7 @@ def _download(body, mimetype, filename, kind, obj=None, org=None, **what):
     """The file as an attachment, its download on record (who, what, when, from where)."""
     audit.record_download("report.downloaded", obj, {"kind": kind, "file": filename,
                                                      "scope": org.code if org else "sefton", **what},
-                          review_id=_review().id, organisation_id=org.id if org else None)
+                          review_id=web.review_or_404().id, organisation_id=org.id if org else None)
     db.session.commit()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -67,7 +60,7 @@ def _download(body, mimetype, filename, kind, obj=None, org=None, **what):
 @bp.get("/")
 @access.signed_in(*ALL)
 def index(date_error=None, status=200):
-    review = _review()
+    review = web.review_or_404()
     orgs = list(db.session.scalars(select(Organisation).order_by(Organisation.name))) if access.sees_all(current_user) else []
     last = changes.last_submission(review) if access.sees_all(current_user) else None
     return render_template("reports/index.html", review=review, orgs=orgs, last=last,
@@ -82,7 +75,7 @@ def _plan_download(render, mimetype, stem, ext):
     as_at, org, error = _plan_from_request()
     if error:
         return index(error, 400)
-    plan = data.load_plan(current_user, _review(), as_at, org)
+    plan = data.load_plan(current_user, web.review_or_404(), as_at, org)
     return _download(render(plan), mimetype, _filename(stem, plan, ext), f"{stem}.{ext}", org=plan.org,
                      as_at=plan.as_at.isoformat())
 
@@ -107,7 +100,7 @@ def plan_pdf():
     as_at, org, error = _plan_from_request()
     if error:
         return index(error, 400)
-    body, _ = cached_plan_pdf(_review(), as_at, org)
+    body, _ = cached_plan_pdf(web.review_or_404(), as_at, org)
     scope = org.code if org else "sefton"
     return _download(body, "application/pdf", f"updated-action-plan-{scope}-{as_at.isoformat()}.pdf",
                      "updated-action-plan.pdf", org=org, as_at=as_at.isoformat())
@@ -130,7 +123,7 @@ def plan_csv():
 @bp.get("/submissions")
 @access.signed_in(*GROUP)
 def submissions(date_error=None, status=200):
-    review = _review()
+    review = web.review_or_404()
     past = changes.submissions(review)
     since = changes.between(current_user, review, past[0].as_at) if past else None
     return render_template("reports/submissions.html", review=review, past=past, since=since,
@@ -140,7 +133,7 @@ def submissions(date_error=None, status=200):
 @bp.post("/submissions")
 @access.signed_in(access.ADMIN)
 def record_submission():
-    review = _review()
+    review = web.review_or_404()
     as_at, error = _date_arg("as_at", dates.today())  # refuses dates after today
     if error:
         return submissions(error, 422)
@@ -161,7 +154,7 @@ def record_submission():
 @access.signed_in(*GROUP)
 def submission_pdf(submission_id):
     sub = db.session.get(CqcSubmission, submission_id)
-    if sub is None or sub.review_id != _review().id:
+    if sub is None or sub.review_id != web.review_or_404().id:
         abort(404)
     response = _download(sub.pdf, "application/pdf", f"cqc-submission-{sub.id}-{sub.as_at.isoformat()}.pdf",
                          "cqc-submission.pdf", obj=sub, as_at=sub.as_at.isoformat(), sha256=sub.pdf_sha256)
@@ -173,14 +166,14 @@ def submission_pdf(submission_id):
 
 def _pack_from_request():
     since, error = _date_arg("since", dates.today() - dt.timedelta(days=28))
-    return changes.meeting_pack(current_user, _review(), since), error
+    return changes.meeting_pack(current_user, web.review_or_404(), since), error
 
 
 @bp.get("/meeting-pack")
 @access.signed_in(*GROUP)
 def meeting_pack():
     pack, error = _pack_from_request()
-    return render_template("reports/meeting_pack.html", pack=pack, review=_review(), date_error=error), (400 if error else 200)
+    return render_template("reports/meeting_pack.html", pack=pack, review=web.review_or_404(), date_error=error), (400 if error else 200)
 
 
 @bp.get("/meeting-pack.pdf")
@@ -188,7 +181,7 @@ def meeting_pack():
 def meeting_pack_pdf():
     pack, error = _pack_from_request()
     if error:
-        return render_template("reports/meeting_pack.html", pack=pack, review=_review(), date_error=error), 400
-    return _download(pdf.pack_pdf(pack, _review()), "application/pdf",
+        return render_template("reports/meeting_pack.html", pack=pack, review=web.review_or_404(), date_error=error), 400
+    return _download(pdf.pack_pdf(pack, web.review_or_404()), "application/pdf",
                      f"meeting-pack-since-{pack.since.isoformat()}.pdf", "meeting-pack.pdf",
                      since=pack.since.isoformat())
