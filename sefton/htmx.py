@@ -10,6 +10,7 @@
   (HX-Reswap: none) and shows its message through the out-of-band #flash banner.
 """
 from flask import make_response, render_template, request, url_for
+from flask import redirect as flask_redirect
 
 
 SWAPPED_ERRORS = (409, 422)  # answered with the row or form re-rendered (see static/js/app.js)
@@ -26,6 +27,16 @@ def init_app(app):
         if is_htmx() and response.status_code >= 400 and response.status_code not in SWAPPED_ERRORS:
             response.headers.setdefault("HX-Reswap", "none")
         return response
+
+
+def redirect(location):
+    """After a change: an htmx request is sent to `location` as a full page load (HX-Redirect, so the
+    flash message shows there); a plain form post gets the usual 302."""
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return flask_redirect(location)
 
 
 def redirect_to_login():

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from . import access, dates, progress, queries, status
+from . import access, asat, dates, progress, queries, status
 from .models import Recommendation, Section, SubAction
 from .web import review_or_404
 
@@ -84,10 +84,22 @@ def recommendation(rec_id):
 @bp.get("/sub-actions/<int:sub_action_id>")
 @access.signed_in()
 def sub_action(sub_action_id):
+    """One sub-action; ?as_at= shows it as it was that day (state, due date, notes and evidence then,
+    sefton.asat), without the controls: the past is not changed from here."""
     sa = access.get_sub_action(current_user, sub_action_id)
+    as_at, date_error = as_at_from_request()
     queries.load_details(sa)
-    rows = queries.sub_action_rows(current_user, SubAction.id == sa.id)
-    return render_template("plan/sub_action.html", row=rows[0], sa=sa)
+    rows = queries.sub_action_rows(current_user, SubAction.id == sa.id, as_at=as_at)
+    past = as_at < dates.today()
+    submissions = [(sub, asat.submission_state(sub, as_at)) for sub in sa.submissions if sub.submitted_on <= as_at]
+    notes = [note for note in sa.notes if note.noted_on <= as_at]
+    return render_template("plan/sub_action.html", row=rows[0], sa=sa, as_at=as_at, date_error=date_error,
+                           past=past, submissions=submissions, notes=notes, SUBMISSION_WORDS=SUBMISSION_WORDS)
+
+
+# What a submission was as at a date (asat.submission_state), in words.
+SUBMISSION_WORDS = {asat.PENDING: "Awaiting review", asat.WITHDRAWN: "Withdrawn", asat.ACCEPTED: "Accepted",
+                    asat.RETURNED: "Returned", asat.LAPSED: "Accepted (lapsed)"}
 
 
 @bp.post("/choose-review")

@@ -158,6 +158,46 @@ def test_recommendation_as_at_shows_the_state_then(demo_app, demo_auth, demo_cli
     assert "Evidence returned" in _row(demo_client.get(page + submission.decided_on.isoformat()), sa.id)
 
 
+def test_sub_action_page_as_at_shows_that_days_evidence_notes_and_state_without_controls(demo_app, demo_auth,
+                                                                                        demo_client):
+    with demo_app.app_context():
+        sa = db.session.scalars(select(SubAction).join(EvidenceSubmission).where(
+            SubAction.state == "accepted", EvidenceSubmission.status == "accepted",
+            EvidenceSubmission.decided_on > EvidenceSubmission.submitted_on)).first()
+        accepted = next(s for s in sa.submissions if s.status == "accepted")
+        owner, description = sa.owner.code, accepted.description
+        notes = [(n.noted_on, n.body) for n in sa.notes]
+    demo_auth.login(f"{owner}@demo.test")
+    page = f"/sub-actions/{sa.id}"
+
+    today = demo_client.get(page).get_data(as_text=True)
+    assert description in today and "Accepted</strong> on" in today and "Shown as it was on" not in today
+    assert "Update this sub-action" in today
+
+    before = demo_client.get(page, query_string={"as_at": (accepted.submitted_on - dt.timedelta(days=1)).isoformat()})
+    html = before.get_data(as_text=True)
+    assert before.status_code == 200 and "Shown as it was on" in html
+    assert description not in html and "Evidence accepted" not in html
+    assert "Update this sub-action" not in html  # no controls on the past
+    for noted_on, body in notes:
+        assert (body in html) == (noted_on < accepted.submitted_on)
+
+    waiting = demo_client.get(page, query_string={"as_at": accepted.submitted_on.isoformat()}).get_data(as_text=True)
+    assert description in waiting and "Awaiting review" in waiting and "Accepted</strong>" not in waiting
+    assert "Evidence submitted, awaiting review" in waiting
+
+    bad = demo_client.get(page, query_string={"as_at": "32 March 2019"})
+    assert bad.status_code == 200 and "Enter a real date" in bad.get_data(as_text=True)
+
+
+def test_rows_of_a_page_as_at_link_to_the_sub_action_as_at_the_same_day(demo_app, demo_auth, demo_client):
+    sa, section_id, _ = _section_of(demo_app, "accepted")
+    demo_auth.login("viewer@demo.test")
+    row = _row(demo_client.get(f"/sections/{section_id}?as_at=2019-03-01"), sa.id)
+    assert f'href="/sub-actions/{sa.id}?as_at=1+March+2019"' in row
+    assert f'href="/sub-actions/{sa.id}"' in _row(demo_client.get(f"/sections/{section_id}"), sa.id)
+
+
 def _row(response, sa_id):
     assert response.status_code == 200
     html = response.get_data(as_text=True)

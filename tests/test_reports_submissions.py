@@ -52,6 +52,21 @@ def test_admin_records_a_submission_frozen_with_its_audit_event(app, client, aut
     assert download.headers["X-Content-SHA256"] == sub.pdf_sha256
 
 
+def test_recording_through_htmx_loads_the_list_and_a_bad_date_returns_the_form(app, client, auth):
+    auth.login("admin@demo.test")
+    token = auth.token("/reports/submissions")
+    htmx = {"HX-Request": "true"}
+    refused = client.post("/reports/submissions", data={"as_at": "32 March 2019", "csrf_token": token}, headers=htmx)
+    assert refused.status_code == 422 and 'id="record-submission"' in refused.get_data(as_text=True)
+    assert "Enter a real date" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(db.func.count(CqcSubmission.id))) == 0
+    assert client.post("/reports/submissions", data={"as_at": "1 April 2019", "csrf_token": token}).status_code == 302
+    response = client.post("/reports/submissions", data={"as_at": "1 April 2019", "csrf_token": token}, headers=htmx)
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == "/reports/submissions"
+    assert db.session.scalar(select(db.func.count(CqcSubmission.id))) == 2
+    assert client.post("/reports/submissions", data={"as_at": "1 April 2019"}, headers=htmx).status_code == 400
+
+
 def test_a_recorded_submission_cannot_be_changed(app, client, auth):
     auth.login("admin@demo.test")
     _record(client, auth)

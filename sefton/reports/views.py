@@ -7,11 +7,11 @@ CQC, and nothing changes or deletes one afterwards (sefton.models refuses it too
 import datetime as dt
 import hashlib
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import access, audit, dates, web
+from .. import access, audit, dates, htmx, web
 from ..extensions import db
 from ..models import CqcSubmission, Organisation
 from . import bp, cache, changes, data, excel, pdf
@@ -147,7 +147,7 @@ def record_submission():
                                                         "total": plan.by_section.total.as_dict()})
     db.session.commit()
     flash(f"Submission to CQC recorded: the plan as at {dates.format_date(as_at)} is frozen.", "success")
-    return redirect(url_for("reports.submissions"))
+    return htmx.redirect(url_for("reports.submissions"))
 
 
 @bp.get("/submissions/<int:submission_id>.pdf")
