@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app app demo | create-user | progress`."""
+"""Command-line tools: `flask --app app demo | scale-demo | create-user | progress | send-mail | reminders`."""
 import csv
 import sys
 
@@ -21,6 +21,7 @@ def init_app(app):
     app.cli.add_command(progress_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(reminders_command)
+    app.cli.add_command(scale_demo_command)
 
 
 @click.command("demo")
@@ -33,6 +34,29 @@ def demo_command(force):
     except demo.DemoRefused as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Demo loaded. Sign in with any demo account, password {demo.PASSWORD}.")
+
+
+@click.command("scale-demo")
+@with_appcontext
+@click.option("--factor", type=click.IntRange(1, 200), default=40, show_default=True,
+              help="How many times the deck's plan (every count of the progress table times this).")
+@click.option("--users", type=click.IntRange(0, 20000), default=0, help="Bring the accounts up to this many (invented).")
+@click.option("--force", is_flag=True, help="Wipe a database that has real (non-demo) accounts.")
+def scale_demo_command(factor, users, force):
+    """Load the demo, then copy its plan until it is FACTOR times the deck's (for benchmarks)."""
+    try:
+        demo.load(force=force)
+    except demo.DemoRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    from . import scale
+
+    scale.build(factor, users=users)
+    db.session.commit()
+    review = find_review(None)
+    total = progress.by_section(review.id, dates.today()).total
+    click.echo(f"Demo loaded and scaled {factor} times: {total.sub_actions} sub-actions in "
+               f"{len(progress.by_section(review.id, dates.today()).rows)} sections; green {total.green}, "
+               f"grey {total.grey}, red {total.red} as at {dates.format_date(dates.today())}.")
 
 
 @click.command("create-user")

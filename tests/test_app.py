@@ -118,6 +118,17 @@ def test_audit_events_cannot_be_changed_or_deleted(app):
     db.session.rollback()
 
 
+def test_scale_demo_makes_every_count_of_the_progress_table_factor_times_the_decks(app, runner):
+    deck = runner.invoke(args=["progress", "--format", "csv"])
+    result = runner.invoke(args=["scale-demo", "--factor", "3"])
+    assert result.exit_code == 0, result.output
+    assert "735 sub-actions in 45 sections; green 279, grey 456, red 0" in result.output
+    scaled = runner.invoke(args=["progress", "--format", "csv"]).output.splitlines()
+    deck_total = deck.output.splitlines()[-1].split(",")
+    assert scaled[-1].split(",") == ["Total", *(str(int(n) * 3) for n in deck_total[1:])]
+    assert runner.invoke(args=["scale-demo", "--factor", "0"]).exit_code != 0
+
+
 def test_demo_history_is_audited(demo_app):
     from sefton.models import AuditEvent, EvidenceSubmission
 
