@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
+from conftest import Auth
 from sefton import workflow
 from sefton.extensions import db
 from sefton.models import AuditEvent, CqcSubmission, EvidenceSubmission, ImmutableError, SubAction, User
@@ -142,6 +143,29 @@ def test_meeting_pack_after_a_change(app, client, auth):
     response = client.get("/reports/meeting-pack.pdf?since=25 March 2019")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert client.get("/reports/meeting-pack?since=not a date").status_code == 400
+
+
+def test_meeting_pack_page_is_served_from_the_cache_until_the_plan_changes(app, client, auth, monkeypatch):
+    from sefton.reports import changes
+
+    built = []
+    real = changes.meeting_pack
+    monkeypatch.setattr(changes, "meeting_pack", lambda *a, **k: built.append(1) or real(*a, **k))
+    auth.login("reviewer@demo.test")
+    first = client.get("/reports/meeting-pack?since=25 March 2019").get_data(as_text=True)
+    again = client.get("/reports/meeting-pack?since=25 March 2019").get_data(as_text=True)
+    assert len(built) == 1 and first.split("<h2>Since")[1] == again.split("<h2>Since")[1]
+    assert "Awaiting review (" in again and 'id="pack-green"' in again
+    other = Auth(app.test_client())
+    other.login("viewer@demo.test")
+    assert 'id="pack-green"' in other.client.get("/reports/meeting-pack?since=25 March 2019").get_data(as_text=True)
+    assert len(built) == 1  # the same pack for every member of the group
+    client.get("/reports/meeting-pack?since=26 March 2019")
+    assert len(built) == 2  # another date, another pack
+    sa = _accept_a_pending_submission()  # a change to the plan: a fresh pack
+    fresh = client.get("/reports/meeting-pack?since=25 March 2019").get_data(as_text=True)
+    assert len(built) == 3
+    assert f">{sa.ref}</a>" in fresh.split('id="pack-green"')[1].split('id="pack-red"')[0]
 
 
 def test_meeting_pack_since_before_the_plan_was_agreed(demo_client, demo_auth):

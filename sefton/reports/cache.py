@@ -1,5 +1,5 @@
-"""Finished PDFs kept in the database (table report_cache), so that a repeat download is served at
-once by every instance, and a changed plan is never served stale.
+"""Finished PDFs (and the meeting pack's HTML) kept in the database (table report_cache), so that a
+repeat download is served at once by every instance, and a changed plan is never served stale.
 
 The key is a sha256 of everything the bytes depend on: the kind of report, the review, the date it
 is "as at", the scope (the organisation, or the whole plan, and whether the reader sees all), the id
@@ -33,10 +33,14 @@ def _salt_of(stamp):
 
 
 def salt() -> str:
-    """A hash of the print templates and stylesheet (read again only when a file changes)."""
-    folder = os.path.join(current_app.root_path, os.pardir, "templates", "reports", "print")
-    paths = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".html"))
-    paths.append(os.path.join(current_app.static_folder, "css", "print.css"))
+    """A hash of the report templates (print and HTML) and the print stylesheet (read again only when
+    a file changes)."""
+    templates = os.path.join(current_app.root_path, os.pardir, "templates")
+    paths = sorted(os.path.join(folder, n) for folder in (os.path.join(templates, "reports", "print"),
+                                                           os.path.join(templates, "reports"))
+                   for n in os.listdir(folder) if n.endswith(".html"))
+    paths += [os.path.join(templates, "plan", "_progress_table.html"), os.path.join(templates, "macros.html"),
+              os.path.join(current_app.static_folder, "css", "print.css")]
     return _salt_of(tuple((p, os.path.getmtime(p)) for p in paths))
 
 

@@ -9,6 +9,7 @@ import hashlib
 
 from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import access, audit, dates, htmx, web
@@ -172,8 +173,23 @@ def _pack_from_request():
 @bp.get("/meeting-pack")
 @access.signed_in(*GROUP)
 def meeting_pack():
-    pack, error = _pack_from_request()
-    return render_template("reports/meeting_pack.html", pack=pack, review=web.review_or_404(), date_error=error), (400 if error else 200)
+    """The pack's HTML is kept in the report cache (keyed like the PDFs: any change to the plan gives
+    a new key), so the Task and Finish group's repeat views of a large plan are served at once."""
+    review = web.review_or_404()
+    since, error = _date_arg("since", dates.today() - dt.timedelta(days=28))
+    if error:
+        pack = changes.meeting_pack(current_user, review, since)
+        return render_template("reports/meeting_pack.html", since=since, until=pack.until, review=review,
+                               pack_html=Markup(render_template("reports/_pack.html", pack=pack)), date_error=error), 400
+
+    def render():
+        pack = changes.meeting_pack(current_user, review, since)
+        return render_template("reports/_pack.html", pack=pack).encode()
+
+    body, _ = cache.fetch("meeting-pack.html", review, dates.today(), f"since {since.isoformat()}",
+                          access.sees_all(current_user), render)
+    return render_template("reports/meeting_pack.html", since=since, until=dates.today(), review=review,
+                           pack_html=Markup(body.decode()), date_error=None)
 
 
 @bp.get("/meeting-pack.pdf")
@@ -181,7 +197,7 @@ def meeting_pack():
 def meeting_pack_pdf():
     pack, error = _pack_from_request()
     if error:
-        return render_template("reports/meeting_pack.html", pack=pack, review=web.review_or_404(), date_error=error), 400
+        return meeting_pack()
     return _download(pdf.pack_pdf(pack, web.review_or_404()), "application/pdf",
                      f"meeting-pack-since-{pack.since.isoformat()}.pdf", "meeting-pack.pdf",
                      since=pack.since.isoformat())
