@@ -15,7 +15,14 @@ from ..models import (
     Section,
     SubAction,
 )
-from ..queries import live_recommendations, live_sub_actions, recommendations_in, sub_action_loads, sub_action_rows
+from ..queries import (
+    live_recommendations,
+    live_sub_actions,
+    load_details,
+    recommendations_in,
+    sub_action_loads,
+    sub_action_rows,
+)
 from ..web import current_review
 
 
@@ -86,6 +93,25 @@ def get_date_request(user, request_id):
 
 
 # --- one submission ---------------------------------------------------------------------------
+
+@dataclass
+class Background:
+    """What a reviewer reads before deciding: the recommendation, the progress notes (latest first)
+    and the reasons earlier submissions of the sub-action were returned (latest first)."""
+
+    recommendation: Recommendation
+    notes: list
+    returns: list
+
+
+def background(submission):
+    """The Background of a submission, in a fixed number of queries (sefton.queries.load_details)."""
+    sa = load_details(submission.sub_action)
+    notes = sorted(sa.notes, key=lambda n: (n.noted_on, n.id), reverse=True)
+    returns = [s for s in reversed(sa.submissions)
+               if s.id < submission.id and s.status == EvidenceSubmission.RETURNED]
+    return Background(sa.recommendation, notes, returns)
+
 
 def colour_of(user, sub_action):
     rows = sub_action_rows(user, SubAction.id == sub_action.id)

@@ -62,6 +62,7 @@ def _counts():
 def _submission_context(sub, errors=None, values=None):
     sa = sub.sub_action
     return {"sub": sub, "sa": sa, "row": queries.colour_of(current_user, sa),
+            "background": queries.background(sub),
             "entries": history.entries(sa, show_evidence=access.can_see_evidence(current_user, sa)),
             "can_decide": access.can_decide(current_user, sub), "errors": errors or {},
             "values": values or {}, "fingerprint_now": workflow.fingerprint(sub.files), **_counts()}
