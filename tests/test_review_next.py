@@ -1,8 +1,10 @@
-"""Issue 12, the reviewer's part: what the decision page shows before deciding. CSRF is on throughout."""
+"""Issue 12, the reviewer's part: what the decision page shows before deciding, "Next in the queue"
+after a decision (JavaScript off and htmx), the header's count with date requests. CSRF is on throughout."""
 import datetime as dt
 import html as htmllib
 import re
 
+import pytest
 from sqlalchemy import select
 
 from conftest import Auth
@@ -121,3 +123,151 @@ def test_headings_stay_in_order_on_the_decision_page(demo_app, demo_client, demo
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
     for title in ("Recommendation ", "Earlier returns", "Progress notes", "Decision"):
         assert re.search(rf"<h2[^>]*>{title}", main), title
+
+
+# --- 2. "Next in the queue" ----------------------------------------------------------------------
+
+def test_after_a_plain_form_decision_next_goes_to_the_next_one_this_reviewer_may_decide_on(app):
+    client, auth = signed_in(app, "reviewer@demo.test")  # South Sefton CCG
+    me = user("reviewer@demo.test")
+    queue = queue_order()
+    own = next(i for i, s in enumerate(queue) if s.sub_action.owner.code == "ss-ccg")
+    assert own > 0
+    sub = queue[own - 1]  # just before its own organisation's evidence: "next" must skip it
+    response = post(client, auth, f"/review/submissions/{sub.id}/accept", {"version": sub.sub_action.version})
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "accepted" in html and 'id="decision-summary"' in html
+    expected = expected_next(me, sub)
+    assert expected.id == queue[own + 1].id and next_link(html) == expected.id
+    assert f"Next in the queue<span class=\"nhsuk-u-visually-hidden\">: evidence for {expected.sub_action.ref}" in html
+    page = client.get(f"/review/submissions/{next_link(html)}").get_data(as_text=True)
+    assert 'id="accept-form"' in page
+
+
+def test_after_an_htmx_decision_the_swapped_panel_offers_the_same_next_link(app):
+    client, auth = signed_in(app, "reviewer@demo.test")
+    me = user("reviewer@demo.test")
+    sub = next(s for s in queue_order() if access.can_decide(me, s))
+    response = post(client, auth, f"/review/submissions/{sub.id}/return",
+                    {"reason": "Wrong quarter.", "version": sub.sub_action.version}, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    panel = html[:html.index("</section>")]
+    assert panel.lstrip().startswith('<section id="decision-panel"') and "Returned" in panel
+    assert next_link(panel) == expected_next(me, sub).id
+    assert 'href="/review">Back to the queue</a>' in panel
+
+
+def test_next_wraps_to_the_top_of_the_queue_and_then_says_the_queue_is_empty(app):
+    """Following "Next in the queue" with JavaScript off from the last one decides every submission
+    this reviewer may decide on, once each, and ends on the message with links back to the queue."""
+    client, auth = signed_in(app, "reviewer@demo.test")
+    me = user("reviewer@demo.test")
+    mine = [s.id for s in queue_order() if access.can_decide(me, s)]
+    current, decided = mine[-1], []
+    while current is not None:
+        sub = db.session.get(EvidenceSubmission, current)
+        response = post(client, auth, f"/review/submissions/{current}/accept", {"version": sub.sub_action.version})
+        assert response.status_code == 302
+        decided.append(current)
+        html = client.get(response.headers["Location"]).get_data(as_text=True)
+        current = next_link(html)
+        assert current is None or current not in decided
+    assert decided[0] == mine[-1] and sorted(decided) == sorted(mine)
+    assert decided[1:] == mine[:-1]  # wrapped to the top, then in the queue's order
+    words = text_of(html)
+    assert "There is no more evidence awaiting your decision." in words
+    requests = sum(access.can_decide_date(me, r) for r in pending_requests())
+    assert f"{requests} requests for a new due date are waiting" in words
+    assert 'href="/review#date-requests">go to the date requests</a>' in html
+    assert 'href="/review">Back to the queue</a>' in html
+    # Its own organisation's evidence is still pending, for the other CCG's reviewer.
+    assert any(s.sub_action.owner.code == "ss-ccg" for s in queue_order())
+
+
+def test_own_organisations_evidence_offers_next_instead_of_a_decision(app):
+    client, _ = signed_in(app, "reviewer@demo.test")
+    me = user("reviewer@demo.test")
+    own = next(s for s in queue_order() if s.sub_action.owner.code == "ss-ccg")
+    html = client.get(f"/review/submissions/{own.id}").get_data(as_text=True)
+    assert 'id="accept-form"' not in html and "your own organisation" in html
+    assert next_link(html) == expected_next(me, own).id
+
+
+def test_a_viewer_gets_no_next_link(demo_app, demo_client, demo_auth):
+    demo_auth.login("viewer@demo.test")
+    with demo_app.app_context():
+        sub_id = queue_order()[0].id
+    html = demo_client.get(f"/review/submissions/{sub_id}").get_data(as_text=True)
+    assert 'id="next-link"' not in html and "Next in the queue" not in html
+    assert "Awaiting a reviewer's decision" in html
+
+
+@pytest.mark.parametrize("separation", ["organisation", "self"])
+@pytest.mark.parametrize("email", ["reviewer@demo.test", "reviewer2@demo.test"])
+def test_the_sql_rule_matches_the_python_rule(app, separation, email):
+    """queries.next_to_decide and the header's count use access.may_decide (SQL); the refusal uses
+    access.why_not_decide (Python). They agree, with either separation setting."""
+    from sefton.review import queries
+
+    app.config["SEFTON_SEPARATION_OF_DUTIES"] = separation
+    me = user(email)
+    sa = open_sub_action(me.organisation.code)
+    workflow.submit_evidence(me, sa, "Made by the reviewer", evidence(), version=sa.version)  # their own
+    other = open_sub_action("sf-ccg")  # made by the other member of Southport and Formby CCG
+    workflow.request_due_date(user("sf-ccg@demo.test"), other, dt.date(2019, 10, 31), "Later", version=other.version)
+    db.session.commit()
+    with app.test_request_context():
+        counts = queries.review_counts(me)
+        first = queries.next_to_decide(me)
+    assert counts.evidence == sum(access.can_decide(me, s) for s in queue_order())
+    assert counts.dates == sum(access.can_decide_date(me, r) for r in pending_requests())
+    assert first.id == next(s.id for s in queue_order() if access.can_decide(me, s))
+
+
+# --- 3. the header's count includes date requests ------------------------------------------------
+
+def header_count(html):
+    match = re.search(r'<span id="review-count" class="app-count"[^>]*>(\d+)<span class="nhsuk-u-visually-hidden">'
+                      r" ([^<]*)</span></span>", html)
+    assert match, "no header count"
+    return int(match.group(1)), match.group(2)
+
+
+def test_the_header_count_includes_date_requests_and_says_so(app):
+    client, _ = signed_in(app, "reviewer@demo.test")
+    me = user("reviewer@demo.test")
+    evidence_n = sum(access.can_decide(me, s) for s in queue_order())
+    dates_n = sum(access.can_decide_date(me, r) for r in pending_requests())
+    assert evidence_n and dates_n
+    total, words = header_count(client.get("/").get_data(as_text=True))
+    assert total == evidence_n + dates_n
+    assert words == f"awaiting your decision: {evidence_n} evidence, {dates_n} date requests"
+
+    viewer, _ = signed_in(app, "viewer@demo.test")  # sees all, decides on nothing: every pending item
+    total, words = header_count(viewer.get("/").get_data(as_text=True))
+    assert (total, words) == (len(queue_order()) + len(pending_requests()),
+                              f"awaiting review: {len(queue_order())} evidence, {len(pending_requests())} date requests")
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_date_decision_updates_the_header_count(app, htmx):
+    client, auth = signed_in(app, "reviewer@demo.test")
+    me = user("reviewer@demo.test")
+    req = next(r for r in pending_requests() if access.can_decide_date(me, r))
+    before, _ = header_count(client.get("/review").get_data(as_text=True))
+    dates_n = len(pending_requests())
+    response = post(client, auth, f"/review/date-requests/{req.id}/accept",
+                    {"comment": "", "version": req.sub_action.version}, htmx=htmx)
+    assert req.status == "accepted"
+    if htmx:
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert 'hx-swap-oob="true"' in oob(html, "review-count")
+        total, words = header_count(html)
+        assert f">{dates_n - 1}<" in oob(html, "date-request-count")
+    else:
+        assert response.status_code == 302
+        total, words = header_count(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert total == before - 1 and words.endswith(f"{dates_n - 1} date request{'' if dates_n == 2 else 's'}")
