@@ -1,5 +1,6 @@
 """Issue 12, the reviewer's part: what the decision page shows before deciding, "Next in the queue"
-after a decision (JavaScript off and htmx), the header's count with date requests. CSRF is on throughout."""
+after a decision (JavaScript off and htmx), the header's count with date requests, a requested date
+after the plan's due date. CSRF is on throughout."""
 import datetime as dt
 import html as htmllib
 import re
@@ -271,3 +272,36 @@ def test_a_date_decision_updates_the_header_count(app, htmx):
         assert response.status_code == 302
         total, words = header_count(client.get(response.headers["Location"]).get_data(as_text=True))
     assert total == before - 1 and words.endswith(f"{dates_n - 1} date request{'' if dates_n == 2 else 's'}")
+
+
+# --- 4. a requested date after the plan's due date is marked in words ----------------------------
+
+def test_a_date_after_the_plans_due_date_is_marked_in_words(app):
+    sa = open_sub_action("addaction")
+    within = workflow.request_due_date(user("addaction@demo.test"), sa, dt.date(2019, 6, 28), "A month more",
+                                       version=sa.version)
+    db.session.commit()
+    client, auth = signed_in(app, "reviewer@demo.test")
+    html = client.get("/review").get_data(as_text=True)
+    mark = "After the plan's due date (4 July 2019)"
+    for req in pending_requests():
+        row = re.search(rf'id="date-request-{req.id}".*?</tr>', html, re.S).group(0)
+        assert (mark in row) == (req.requested_due_on > dt.date(2019, 7, 4)), req.requested_due_on
+    assert within.requested_due_on < dt.date(2019, 7, 4)
+    later = next(r for r in pending_requests() if r.requested_due_on > dt.date(2019, 7, 4))
+    # The row an htmx answer swaps in carries it too (here: the 422 of a decline without a comment).
+    response = post(client, auth, f"/review/date-requests/{later.id}/decline",
+                    {"comment": "", "version": later.sub_action.version}, htmx=True)
+    assert response.status_code == 422 and mark in response.get_data(as_text=True)
+
+
+def test_the_decision_page_marks_a_pending_date_after_the_plans_due_date(app):
+    later = next(r for r in pending_requests() if r.requested_due_on > dt.date(2019, 7, 4))
+    sa = later.sub_action
+    sub = workflow.submit_evidence(user(f"{sa.owner.code}@demo.test"), sa, "Done early", evidence(),
+                                   version=sa.version)
+    db.session.commit()
+    client, _ = signed_in(app, "reviewer@demo.test")
+    html = client.get(f"/review/submissions/{sub.id}").get_data(as_text=True)
+    status = re.search(r'id="submission-status".*?</dl>', html, re.S).group(0)
+    assert "After the plan's due date (4 July 2019)" in status

@@ -158,6 +158,12 @@ def _pending_dates(user):
             .where(DueDateRequest.sub_action_id.in_(visible), DueDateRequest.status == DueDateRequest.PENDING))
 
 
+def plan_due_on():
+    """When the updated plan is due to the inspectors (Review.plan_due_on), or None."""
+    review = current_review()
+    return review.plan_due_on if review else None
+
+
 def get_date_request(user, request_id):
     req = db.session.scalars(date_requests(user).where(DueDateRequest.id == request_id)).first()
     if req is None:

@@ -56,7 +56,7 @@ def decline_date(request_id):
 def _counts():
     return {"pending_count": queries.pending_count(current_user),
             "date_count": queries.pending_date_count(current_user),
-            "review_counts": queries.review_counts(current_user),
+            "review_counts": queries.review_counts(current_user), "plan_due_on": queries.plan_due_on(),
             "totals": queries.totals(current_user), "as_at": dates.today()}
 
 
