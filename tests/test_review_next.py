@@ -1,6 +1,6 @@
 """Issue 12, the reviewer's part: what the decision page shows before deciding, "Next in the queue"
 after a decision (JavaScript off and htmx), the header's count with date requests, a requested date
-after the plan's due date. CSRF is on throughout."""
+after the plan's due date, and the queue's contents list. CSRF is on throughout."""
 import datetime as dt
 import html as htmllib
 import re
@@ -248,8 +248,8 @@ def test_the_header_count_includes_date_requests_and_says_so(app):
 
     viewer, _ = signed_in(app, "viewer@demo.test")  # sees all, decides on nothing: every pending item
     total, words = header_count(viewer.get("/").get_data(as_text=True))
-    assert (total, words) == (len(queue_order()) + len(pending_requests()),
-                              f"awaiting review: {len(queue_order())} evidence, {len(pending_requests())} date requests")
+    n_evidence, n_dates = len(queue_order()), len(pending_requests())
+    assert (total, words) == (n_evidence + n_dates, f"awaiting review: {n_evidence} evidence, {n_dates} date requests")
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -268,6 +268,8 @@ def test_a_date_decision_updates_the_header_count(app, htmx):
         assert 'hx-swap-oob="true"' in oob(html, "review-count")
         total, words = header_count(html)
         assert f">{dates_n - 1}<" in oob(html, "date-request-count")
+        assert f">{dates_n - 1}<" in oob(html, "contents-date-count")
+        assert f"{dates_n - 1} date request" in oob(html, "queue-yours")
     else:
         assert response.status_code == 302
         total, words = header_count(client.get(response.headers["Location"]).get_data(as_text=True))
@@ -305,3 +307,22 @@ def test_the_decision_page_marks_a_pending_date_after_the_plans_due_date(app):
     html = client.get(f"/review/submissions/{sub.id}").get_data(as_text=True)
     status = re.search(r'id="submission-status".*?</dl>', html, re.S).group(0)
     assert "After the plan's due date (4 July 2019)" in status
+
+
+# --- 5. the queue's contents list --------------------------------------------------------------
+
+def test_the_queue_opens_with_a_contents_list_to_its_two_sections(demo_app, demo_client, demo_auth):
+    demo_auth.login("reviewer@demo.test")
+    html = demo_client.get("/review").get_data(as_text=True)
+    with demo_app.app_context():
+        n_evidence, n_dates = len(queue_order()), len(pending_requests())
+    nav = re.search(r'<nav class="nhsuk-contents-list" aria-label="On this page".*?</nav>', html, re.S).group(0)
+    links = re.findall(r'href="(#[\w-]+)"', nav)
+    assert links == ["#evidence", "#date-requests"]
+    for anchor in links:
+        assert len(re.findall(rf'id="{anchor[1:]}"', html)) == 1
+    words = text_of(nav)
+    assert f"Evidence awaiting review: {n_evidence}" in words and f"Requests for a new due date: {n_dates}" in words
+    # It comes before the evidence table, so the date requests are one link away.
+    assert html.index('id="queue-contents"') < html.index('id="evidence"') < html.index('id="review-queue"') \
+        < html.index('id="date-requests"')

@@ -9,7 +9,8 @@ from . import REVIEW_ROLES, bp, queries
 
 DECISION_OOB = ("review/_submission_status.html", "review/_history.html", "review/_figures.html",
                 "review/_count.html", "_flash.html")
-DATE_OOB = ("review/_date_count.html", "review/_figures.html", "review/_count.html", "_flash.html")
+DATE_OOB = ("review/_date_count.html", "review/_yours.html", "review/_figures.html", "review/_count.html",
+            "_flash.html")
 
 
 @bp.get("/review")
