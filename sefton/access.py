@@ -9,7 +9,7 @@ import functools
 
 from flask import abort, current_app
 from flask_login import current_user, login_required
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, false, or_, select
 
 from . import dates, duties
 from .extensions import db
@@ -225,6 +225,18 @@ def can_decide(user, submission) -> bool:
 
 def can_decide_date(user, request) -> bool:
     return why_not_decide(user, request.requested_by_id, request.sub_action.owner, "date") is None
+
+
+def may_decide(user, made_by_id, owner_id):
+    """SQL condition, the same rule as why_not_decide (duties.refusal) for a list or a count:
+    `made_by_id` and `owner_id` are the columns of the person who made the submission or request
+    and of the organisation owning the sub-action."""
+    if not is_reviewer(user):
+        return false()
+    conditions = [or_(made_by_id.is_(None), made_by_id != user.id)]
+    if separation() == duties.ORGANISATION and user.organisation_id is not None:
+        conditions.append(owner_id != user.organisation_id)
+    return and_(*conditions)
 
 
 def why_not_decide_on(user, obj) -> str | None:

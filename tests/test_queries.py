@@ -84,3 +84,47 @@ def test_sub_action_page_queries_do_not_grow_with_its_history(app, client, auth)
         db.session.add(ProgressNote(sub_action_id=sa.id, noted_on=dt.date(2019, 2, 1), body="n", author_id=member_id))
     db.session.commit()
     assert measure() == before
+
+
+def test_decision_page_queries_do_not_grow_with_notes_and_earlier_returns(app, client, auth):
+    """The reviewer's decision page loads the notes (authors) and earlier submissions (reviewers)
+    together, not one query per note or submission (sefton.queries.load_details)."""
+    from sefton.models import ProgressNote, User
+
+    auth.login("reviewer@demo.test")
+    people = db.session.scalars(select(User.id).where(User.email.in_(
+        ["ahch@demo.test", "reviewer@demo.test", "reviewer2@demo.test", "admin@demo.test", "viewer@demo.test"]))
+        .order_by(User.id)).all()
+    sa_id = db.session.scalar(select(SubAction.id).where(SubAction.owner.has(code="ahch"), SubAction.state == "open")
+                              .order_by(SubAction.id))
+
+    def add(k, person):
+        """A returned submission and a note, by `person`."""
+        db.session.add(ProgressNote(sub_action_id=sa_id, noted_on=dt.date(2019, 1, 1 + k), body=f"note {k}",
+                                    author_id=person))
+        db.session.add(EvidenceSubmission(sub_action_id=sa_id, description="older", status="returned",
+                                          submitted_on=dt.date(2019, 1, 1 + k), decided_by_id=person,
+                                          decided_on=dt.date(2019, 1, 2 + k), decision_comment=f"reason {k}"))
+        db.session.flush()
+
+    def awaiting():
+        pending = EvidenceSubmission(sub_action_id=sa_id, description="now", submitted_on=dt.date(2019, 3, 1))
+        db.session.add(pending)
+        db.session.commit()
+        return pending.id
+
+    def measure(sub_id):
+        db.session.remove()
+        with count_queries() as c:
+            html = client.get(f"/review/submissions/{sub_id}").get_data(as_text=True)
+        return c["n"], html
+
+    add(0, people[0])
+    first = awaiting()
+    before, _ = measure(first)
+    db.session.get(EvidenceSubmission, first).status = "returned"
+    for k, person in enumerate(people[1:], start=1):  # a different author and reviewer each time
+        add(k, person)
+    after, html = measure(awaiting())
+    assert f"reason {len(people) - 1}" in html and f"note {len(people) - 1}" in html
+    assert after == before

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import Auth
-from sefton import workflow
+from sefton import access, workflow
 from sefton.evidence import Checked
 from sefton.extensions import db
 from sefton.models import AuditEvent, DueDateRequest, EvidenceSubmission, Organisation, SubAction, User
@@ -91,8 +91,12 @@ def test_queue_lists_every_pending_submission_oldest_first_with_the_count_in_the
     assert len(subs) > 5
     shown = [int(i) for i in re.findall(r'<tr class="nhsuk-table__row" id="submission-(\d+)"', html)]
     assert shown == [s.id for s in subs]
+    # The header counts what this reviewer may decide on: evidence and date requests.
+    me = user("reviewer@demo.test")
+    requests = db.session.scalars(select(DueDateRequest).where(DueDateRequest.status == "pending")).all()
+    mine = sum(access.can_decide(me, s) for s in subs) + sum(access.can_decide_date(me, r) for r in requests)
     badge = re.search(r'id="review-count"[^>]*>(\d+)<', html)
-    assert badge and int(badge.group(1)) == len(subs)
+    assert badge and int(badge.group(1)) == mine < len(subs) + len(requests)
     assert f"Evidence awaiting review: {len(subs)}" in html
 
 
@@ -156,13 +160,15 @@ def test_accept_as_a_plain_form(client, reviewer):
 
 def test_accept_with_htmx_swaps_the_panel_and_updates_counts_out_of_band(client, reviewer):
     sub = pending_submission()
-    sa, before, pending = sub.sub_action, audit_total(), pending_total()
-    green = int(re.search(r'id="figure-green">(\d+)<', client.get("/review").get_data(as_text=True)).group(1))
+    sa, before = sub.sub_action, audit_total()
+    queue = client.get("/review").get_data(as_text=True)
+    green = int(re.search(r'id="figure-green">(\d+)<', queue).group(1))
+    header = int(re.search(r'id="review-count"[^>]*>(\d+)<', queue).group(1))
     response = post(client, reviewer, f"/review/submissions/{sub.id}/accept", {"version": sa.version}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<section id="decision-panel"') and "Accepted" in html
-    assert f">{pending - 1}<" in oob(html, "review-count")
+    assert f">{header - 1}<" in oob(html, "review-count")
     assert f'id="figure-green">{green + 1}<' in oob(html, "review-figures")
     assert "Green" in oob(html, "submission-status") and "Evidence accepted" in oob(html, "submission-history")
     assert "accepted" in oob(html, "flash")

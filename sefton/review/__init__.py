@@ -13,16 +13,17 @@ bp = Blueprint("review", __name__)
 REVIEW_ROLES = (access.REVIEWER, access.VIEWER, access.ADMIN)
 
 web.add_nav("review.queue", "Awaiting review", REVIEW_ROLES,
-            badge=lambda user: count_badge(queries.pending_count(user)))
+            badge=lambda user: count_badge(queries.review_counts(user)))
 web.add_nav("review.flagged", "Flagged for Public Health", access.EVERYONE, when=access.sees_flagged)
 
 
 @bp.app_template_global()
-def count_badge(count, oob=False):
-    """The header's count of evidence awaiting review; swapped out-of-band after each decision."""
+def count_badge(counts, oob=False):
+    """The header's count of work awaiting review (queries.ReviewCounts: evidence and date requests),
+    its meaning in words for screen readers; swapped out-of-band after each decision."""
     swap = ' hx-swap-oob="true"' if oob else ""
     return Markup('<span id="review-count" class="app-count"{}>{}<span class="nhsuk-u-visually-hidden">'
-                  ' submissions</span></span>').format(Markup(swap), count)
+                  ' {}</span></span>').format(Markup(swap), counts.total, counts.meaning)
 
 
 @bp.app_template_global()

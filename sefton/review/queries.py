@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import access, dates, progress, status
@@ -15,7 +15,14 @@ from ..models import (
     Section,
     SubAction,
 )
-from ..queries import live_recommendations, live_sub_actions, recommendations_in, sub_action_loads, sub_action_rows
+from ..queries import (
+    live_recommendations,
+    live_sub_actions,
+    load_details,
+    recommendations_in,
+    sub_action_loads,
+    sub_action_rows,
+)
 from ..web import current_review
 
 
@@ -53,9 +60,76 @@ def pending_submissions(user, org_code=None, section_number=None):
     return [(s, colours.get(s.sub_action_id, status.GREY)) for s in subs]
 
 
+def _pending_evidence(user):
+    return access.evidence_submissions(user).where(EvidenceSubmission.status == EvidenceSubmission.PENDING, _live())
+
+
 def pending_count(user):
-    query = access.evidence_submissions(user).where(EvidenceSubmission.status == EvidenceSubmission.PENDING, _live())
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalar(select(func.count()).select_from(_pending_evidence(user).subquery()))
+
+
+def _decidable_evidence(user):
+    """Evidence awaiting review that this reviewer may decide on (separation of duties in SQL)."""
+    return _pending_evidence(user).where(
+        access.may_decide(user, EvidenceSubmission.submitted_by_id, SubAction.owner_id))
+
+
+def next_to_decide(user, after=None):
+    """The submission this reviewer may decide on next, in the queue's order (oldest first): the
+    first one after `after` (the submission just decided or shown), else from the top of the queue.
+    None when nothing is left for them."""
+    if not access.is_reviewer(user):
+        return None
+    query = _decidable_evidence(user)
+    if after is not None:
+        later = or_(EvidenceSubmission.submitted_at > after.submitted_at,
+                    and_(EvidenceSubmission.submitted_at == after.submitted_at, EvidenceSubmission.id > after.id))
+        query = query.where(EvidenceSubmission.id != after.id).order_by(case((later, 0), else_=1))
+    query = (query.options(*sub_action_loads(EvidenceSubmission.sub_action))
+             .order_by(EvidenceSubmission.submitted_at, EvidenceSubmission.id).limit(1))
+    return db.session.scalars(query).first()
+
+
+@dataclass
+class ReviewCounts:
+    """The header's count: evidence and date requests awaiting review. For a reviewer, those they
+    may decide on (never their own organisation's); for viewers and admins, all of them."""
+
+    evidence: int
+    dates: int
+    deciding: bool
+
+    @property
+    def total(self):
+        return self.evidence + self.dates
+
+    @property
+    def meaning(self):
+        """What the number means: "awaiting review: 3 evidence, 2 date requests"."""
+        return f"{'awaiting your decision' if self.deciding else 'awaiting review'}: {self.detail}"
+
+    @property
+    def detail(self):
+        """"3 evidence, 2 date requests"."""
+        return f"{self.evidence} evidence, {self.dates} date request{'' if self.dates == 1 else 's'}"
+
+    @property
+    def words(self):
+        """For screen readers: "5 awaiting review: 3 evidence, 2 date requests"."""
+        return f"{self.total} {self.meaning}"
+
+
+def review_counts(user):
+    """ReviewCounts in one query."""
+    deciding = access.is_reviewer(user)
+    evidence = _decidable_evidence(user) if deciding else _pending_evidence(user)
+    requests = _pending_dates(user)
+    if deciding:
+        requests = requests.where(access.may_decide(user, DueDateRequest.requested_by_id, SubAction.owner_id))
+    counts = select(select(func.count()).select_from(evidence.subquery()).scalar_subquery(),
+                    select(func.count()).select_from(requests.subquery()).scalar_subquery())
+    n_evidence, n_dates = db.session.execute(counts).one()
+    return ReviewCounts(n_evidence, n_dates, deciding)
 
 
 # --- due-date requests ------------------------------------------------------------------------
@@ -74,8 +148,20 @@ def pending_date_requests(user):
 
 
 def pending_date_count(user):
-    query = date_requests(user).where(DueDateRequest.status == DueDateRequest.PENDING)
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.scalar(select(func.count()).select_from(_pending_dates(user).subquery()))
+
+
+def _pending_dates(user):
+    """Pending date requests the user may see, joined to their sub-action (for the owner)."""
+    visible = access.sub_actions(user).where(_live()).with_only_columns(SubAction.id)
+    return (select(DueDateRequest).join(SubAction, DueDateRequest.sub_action_id == SubAction.id)
+            .where(DueDateRequest.sub_action_id.in_(visible), DueDateRequest.status == DueDateRequest.PENDING))
+
+
+def plan_due_on():
+    """When the updated plan is due to the inspectors (Review.plan_due_on), or None."""
+    review = current_review()
+    return review.plan_due_on if review else None
 
 
 def get_date_request(user, request_id):
@@ -86,6 +172,25 @@ def get_date_request(user, request_id):
 
 
 # --- one submission ---------------------------------------------------------------------------
+
+@dataclass
+class Background:
+    """What a reviewer reads before deciding: the recommendation, the progress notes (latest first)
+    and the reasons earlier submissions of the sub-action were returned (latest first)."""
+
+    recommendation: Recommendation
+    notes: list
+    returns: list
+
+
+def background(submission):
+    """The Background of a submission, in a fixed number of queries (sefton.queries.load_details)."""
+    sa = load_details(submission.sub_action)
+    notes = sorted(sa.notes, key=lambda n: (n.noted_on, n.id), reverse=True)
+    returns = [s for s in reversed(sa.submissions)
+               if s.id < submission.id and s.status == EvidenceSubmission.RETURNED]
+    return Background(sa.recommendation, notes, returns)
+
 
 def colour_of(user, sub_action):
     rows = sub_action_rows(user, SubAction.id == sub_action.id)

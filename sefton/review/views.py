@@ -9,7 +9,8 @@ from . import REVIEW_ROLES, bp, queries
 
 DECISION_OOB = ("review/_submission_status.html", "review/_history.html", "review/_figures.html",
                 "review/_count.html", "_flash.html")
-DATE_OOB = ("review/_date_count.html", "review/_figures.html", "review/_count.html", "_flash.html")
+DATE_OOB = ("review/_date_count.html", "review/_yours.html", "review/_figures.html", "review/_count.html",
+            "_flash.html")
 
 
 @bp.get("/review")
@@ -56,15 +57,21 @@ def decline_date(request_id):
 def _counts():
     return {"pending_count": queries.pending_count(current_user),
             "date_count": queries.pending_date_count(current_user),
+            "review_counts": queries.review_counts(current_user), "plan_due_on": queries.plan_due_on(),
             "totals": queries.totals(current_user), "as_at": dates.today()}
 
 
 def _submission_context(sub, errors=None, values=None):
     sa = sub.sub_action
+    can_decide = access.can_decide(current_user, sub)
+    offers_forms = can_decide and sub.status == EvidenceSubmission.PENDING
     return {"sub": sub, "sa": sa, "row": queries.colour_of(current_user, sa),
+            "background": queries.background(sub),
             "entries": history.entries(sa, show_evidence=access.can_see_evidence(current_user, sa)),
-            "can_decide": access.can_decide(current_user, sub), "errors": errors or {},
-            "values": values or {}, "fingerprint_now": workflow.fingerprint(sub.files), **_counts()}
+            "can_decide": can_decide, "errors": errors or {},
+            "values": values or {}, "fingerprint_now": workflow.fingerprint(sub.files),
+            # Once the panel offers no decision here (made, or not this reviewer's), where to go on.
+            "next_sub": None if offers_forms else queries.next_to_decide(current_user, after=sub), **_counts()}
 
 
 def _version():
