@@ -202,6 +202,8 @@ def test_the_whole_plan_option_retires_what_is_missing(client, admin):
     assert "No changes" in html  # without the option, missing rows are left alone
     location, html = preview(client, admin, data, whole_plan=True)
     assert "To retire" in html and "7.1.3" in html
+    assert "Important: sub-actions will be retired" in html
+    assert 'role="text"' not in html  # not an ARIA role: the heading says "Important" in words
     assert apply(client, admin, location, html).status_code == 302
     assert sub_action("7.1.3").retired_on == TODAY
     assert count(SubAction) == 245  # retired, never deleted

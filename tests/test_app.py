@@ -1,4 +1,6 @@
 """Configuration, health check, CLI and the schema the migrations build."""
+import re
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -166,3 +168,12 @@ def test_content_security_policy_is_strict_and_allows_only_the_templates_inline_
     allowed = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline}
     assert inline and policy["script-src"] == "'self' " + " ".join(sorted(allowed))
     assert "<style" not in response.get_data(as_text=True) and " style=" not in response.get_data(as_text=True)
+
+
+def test_the_header_link_is_named_as_it_reads_and_tables_carry_labels_for_phones(demo_client, demo_auth):
+    demo_auth.login("reviewer@demo.test")
+    html = demo_client.get("/").get_data(as_text=True)
+    link = re.search(r'<a class="nhsuk-header__service-logo"[^>]*aria-label="([^"]+)"', html)
+    assert link and "Sefton action plan tracker" in link.group(1)  # WCAG 2.5.3: the visible words are in the name
+    cells = re.findall(r"<td\b[^>]*>", html)
+    assert cells and all("data-label=" in cell for cell in cells)  # stacked rows on a phone keep their headers
