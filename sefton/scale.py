@@ -8,6 +8,7 @@ Evidence files are not copied (a copied submission has none): what is benchmarke
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from . import audit
 from .extensions import db
 from .models import (
     DueDateRequest,
@@ -37,6 +38,9 @@ def build(factor: int, users: int = 0):
         db.session.expunge_all()  # keep the session small; `base` stays loaded (detached)
     if users:
         _add_users(users)
+    # On record like any change to the plan, which also tells the report cache the plan changed.
+    if base:
+        audit.record("plan.scaled", None, after={"factor": factor, "users": users}, review_id=base[0].review_id)
 
 
 def _copy_section(section, number):

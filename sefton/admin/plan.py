@@ -2,7 +2,7 @@
 plan_items. Each route loads (the current review's object, else 404), checks the version the form
 was drawn from, acts through sefton.plan_admin (the change and its audit event), and commits once."""
 from flask import abort, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import access, dates, plan_admin, web
@@ -48,9 +48,21 @@ def refused_page(status, section=None):
 
 
 def _sections():
-    return db.session.scalars(select(Section).where(Section.review_id == web.review_or_404().id)
-                              .options(selectinload(Section.recommendations).selectinload(Recommendation.sub_actions))
-                              .order_by(Section.number)).all()
+    """The review's sections in order, each with `counts`: (recommendations, sub-actions) in the plan
+    today (not retired), counted in SQL (2 queries whatever the plan's size)."""
+    review_id = web.review_or_404().id
+    sections = db.session.scalars(select(Section).where(Section.review_id == review_id)
+                                  .order_by(Section.number)).all()
+    live = (select(Recommendation.section_id).join(Section, Recommendation.section_id == Section.id)
+            .where(Section.review_id == review_id, Recommendation.retired_on.is_(None))
+            .group_by(Recommendation.section_id))
+    recs = dict(db.session.execute(live.add_columns(func.count(Recommendation.id))).all())
+    subs = dict(db.session.execute(
+        live.join(SubAction, SubAction.recommendation_id == Recommendation.id)
+        .where(SubAction.retired_on.is_(None)).add_columns(func.count(SubAction.id))).all())
+    for section in sections:
+        section.counts = (recs.get(section.id, 0), subs.get(section.id, 0))
+    return sections
 
 
 @bp.get("/plan")

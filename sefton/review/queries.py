@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from .. import access, dates, progress, status
 from ..extensions import db
@@ -51,7 +51,9 @@ def pending_submissions(user, org_code=None, section_number=None):
     if section_number is not None:
         query = query.where(Section.number == section_number)
     query = (query.options(*sub_action_loads(EvidenceSubmission.sub_action),
-                           joinedload(EvidenceSubmission.submitted_by), selectinload(EvidenceSubmission.files))
+                           joinedload(EvidenceSubmission.submitted_by),
+                           # one query whatever the queue's length (selectinload splits IN lists at 500)
+                           subqueryload(EvidenceSubmission.files))
              .order_by(EvidenceSubmission.submitted_at, EvidenceSubmission.id))
     subs = list(db.session.scalars(query).unique())
     # The colours in one more query (status_column correlates on EvidenceSubmission, so not in this one).
