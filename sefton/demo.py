@@ -8,14 +8,12 @@ import datetime as dt
 import hashlib
 import random
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from . import demo_content
 from .config import DEMO_TODAY
 from .extensions import db
 from .models import (
-    AuditEvent,
-    CqcSubmission,
     DueDateRequest,
     EvidenceFile,
     EvidenceSubmission,
@@ -26,7 +24,6 @@ from .models import (
     Section,
     SubAction,
     User,
-    recommendation_owners,
 )
 from .workflow import fingerprint
 
@@ -89,12 +86,9 @@ def is_empty() -> bool:
 
 
 def wipe():
-    for model in (AuditEvent, CqcSubmission, EvidenceFile, EvidenceSubmission, DueDateRequest, ProgressNote,
-                  SubAction):
-        db.session.execute(delete(model))
-    db.session.execute(delete(recommendation_owners))
-    for model in (Recommendation, Section, Review, User, Organisation):
-        db.session.execute(delete(model))
+    """Empty every table of the app, children before parents (so PostgreSQL's foreign keys hold)."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
 
 
 def load(force=False):

@@ -88,6 +88,20 @@ def test_demo_command_refuses_a_real_database(app, runner):
     assert result.exit_code == 0, result.output
 
 
+def test_demo_force_replaces_a_used_database_on_every_engine(app, client, auth, runner):
+    """Sessions, outbox, caches and a scaled plan refer to the rows the demo replaces: the wipe empties
+    every table children first, so PostgreSQL's foreign keys hold."""
+    from sefton.models import SubAction
+
+    auth.login("ahch@demo.test")  # a server-side session row
+    assert client.get("/reports/plan.csv").status_code == 200  # an audited download
+    assert runner.invoke(args=["scale-demo", "--factor", "2", "--force"]).exit_code == 0
+    result = runner.invoke(args=["demo", "--force"])
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    assert db.session.scalar(db.select(db.func.count(SubAction.id))) == 245
+
+
 def test_create_user_prompts_for_the_password(app, runner):
     result = runner.invoke(args=["create-user", "--email", "New.Lead@Example.nhs.uk", "--name", "New lead",
                                  "--role", "org", "--org", "lwh"], input="correct-horse-battery\ncorrect-horse-battery\n")
