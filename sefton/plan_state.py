@@ -3,7 +3,7 @@ whatever the plan's size): for one person through sefton.access (the panel), or 
 run, which then applies the rules per person in memory)."""
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, false, or_, select
 
 from . import access, reminders
 from .extensions import db
@@ -19,9 +19,11 @@ from .models import (
 from .progress import due_on_column, status_column
 
 
-def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> reminders.PlanState:
+def load(today: dt.date, *, user=None, review_id=None, decisions_since=None, person=None) -> reminders.PlanState:
     """user: only what that person may see (sefton.access); review_id: only that review's plan;
-    decisions_since: decisions after that date (default: the last RECENT_DAYS days)."""
+    decisions_since: decisions after that date (default: the last RECENT_DAYS days); person (a
+    reminders.Recipient): only the sub-actions that can give that person an item of
+    reminders.panel, so that the panel does not load the whole plan (see _relevant)."""
     base = access.sub_actions(user) if user is not None else (
         select(SubAction).join(Recommendation, SubAction.recommendation_id == Recommendation.id))
     base = base.join(Section, Recommendation.section_id == Section.id).where(
@@ -29,6 +31,9 @@ def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> 
         or_(SubAction.retired_on.is_(None), SubAction.retired_on > today))
     if review_id is not None:
         base = base.where(Section.review_id == review_id)
+    start = decisions_since if decisions_since is not None else today - dt.timedelta(days=reminders.RECENT_DAYS)
+    if person is not None:
+        base = base.where(_relevant(person, today, start))
     ids = base.with_only_columns(SubAction.id)
 
     rows = db.session.execute(base.with_only_columns(
@@ -38,6 +43,8 @@ def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> 
     for sid, section, rec_pos, pos, text, owner, review, due_on, colour, state in rows:
         subs[sid] = dict(id=sid, ref=f"{section}.{rec_pos}.{pos}", text=text, owner_id=owner, section=section,
                          review_id=review, due_on=due_on, colour=colour, state=state)
+    if person is not None:
+        ids = list(subs)  # a few rows: the next queries take them by id instead of filtering the plan again
 
     s = EvidenceSubmission
     returned = db.session.execute(
@@ -59,7 +66,6 @@ def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> 
                                 r.requested_at, r.requested_by_id)
                          .where(r.sub_action_id.in_(ids), r.status == r.PENDING))]
 
-    start = decisions_since if decisions_since is not None else today - dt.timedelta(days=reminders.RECENT_DAYS)
     decisions = [reminders.Decision("evidence", *row) for row in db.session.execute(
         select(s.id, s.sub_action_id, s.status, s.decided_on, s.decided_by_id, s.decision_comment)
         .where(s.sub_action_id.in_(ids), s.status.in_([s.ACCEPTED, s.RETURNED]), s.decided_on > start,
@@ -74,3 +80,31 @@ def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> 
                                pending_dates=pending_dates, decisions=decisions, separation=access.separation())
 
 
+
+
+def _relevant(person, today, start):
+    """Condition on SubAction: those reminders.panel can say something about to `person`. For the
+    members of an organisation (reminders.for_organisation), its own sub-actions that are returned,
+    due within DUE_SOON_DAYS (or overdue), with a date request awaiting or a decision since `start`;
+    for a reviewer (reminders.for_reviewer), also every sub-action awaiting a decision. Any other
+    sub-action gives no item, so leaving it out changes nothing (tests/test_reminders.py)."""
+    s, r = EvidenceSubmission, DueDateRequest
+    dates_pending = SubAction.id.in_(select(r.sub_action_id).where(r.status == r.PENDING))
+    conditions = []
+    if person.organisation_id is not None and person.role in ("org", "reviewer"):
+        decided = or_(
+            SubAction.id.in_(select(s.sub_action_id).where(s.status.in_([s.ACCEPTED, s.RETURNED]),
+                                                           s.decided_on > start, s.decided_on <= today)),
+            SubAction.id.in_(select(r.sub_action_id).where(r.status.in_([r.ACCEPTED, r.DECLINED]),
+                                                           r.decided_on > start, r.decided_on <= today)))
+        # Due (or overdue) within DUE_SOON_DAYS by the due date in force today, which is the original
+        # date or a requested date accepted: a superset without working out the date for every row.
+        soon = today + dt.timedelta(days=reminders.DUE_SOON_DAYS)
+        due_soon = or_(SubAction.original_due_on <= soon, SubAction.current_due_on <= soon,
+                       SubAction.id.in_(select(r.sub_action_id).where(r.status == r.ACCEPTED,
+                                                                      r.requested_due_on <= soon)))
+        conditions.append(and_(SubAction.owner_id == person.organisation_id,
+                               or_(SubAction.state == RETURNED, due_soon, dates_pending, decided)))
+    if person.role == "reviewer":
+        conditions.append(or_(SubAction.id.in_(select(s.sub_action_id).where(s.status == s.PENDING)), dates_pending))
+    return or_(*conditions) if conditions else false()

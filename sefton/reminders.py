@@ -40,6 +40,7 @@ DEFAULTS = {DUE: DAILY, DECISIONS: NOW, QUEUE: DAILY, SUMMARY: WEEKLY}
 
 WAITING_TOO_LONG = 10  # working days: the office's summary lists submissions waiting longer
 RECENT_DAYS = 30  # decisions older than this are no longer listed (seen or not)
+DUE_SOON_DAYS = 30  # "due within 30 days": the furthest an organisation is told ahead of a due date
 SHOWN = 10  # lines per heading in a message and in the panel; the rest behind a link to the full list
 
 
@@ -192,7 +193,7 @@ def for_organisation(state: PlanState, org_id: int, seen=frozenset()) -> dict:
             out[OVERDUE].append(Item(OVERDUE, f"overdue:{sub.id}", sub, sub.due_on))
         elif sub.due_on <= today + dt.timedelta(days=7):
             out[DUE_7].append(Item(DUE_7, f"due:{sub.id}", sub, sub.due_on))
-        elif sub.due_on <= today + dt.timedelta(days=30):
+        elif sub.due_on <= today + dt.timedelta(days=DUE_SOON_DAYS):
             out[DUE_30].append(Item(DUE_30, f"due:{sub.id}", sub, sub.due_on))
     for req in sorted(state.pending_dates, key=lambda r: (r.requested_on, r.id)):
         sub = own.get(req.sub_action_id)

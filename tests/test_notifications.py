@@ -297,3 +297,28 @@ def test_mark_as_seen_with_htmx_and_refused_for_a_decision_not_shown(app, client
     response = client.post("/attention/seen", data={"all": "1", "csrf_token": auth.token()})
     assert response.status_code == 302
     assert 'name="item_key"' not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("day", ["2019-01-20", "2019-04-01", "2019-06-15", "2019-09-01"])
+def test_the_panel_loads_only_what_it_can_speak_of_and_says_exactly_the_same(demo_app, day):
+    """plan_state.load(person=…) leaves out the sub-actions no rule of reminders.panel can use (so the
+    panel does not load the whole plan): for every organisation user and reviewer of the demo, at
+    dates before, at and after the business date, the panel is the same as from the whole state."""
+    from sefton.models import Review, User
+
+    with demo_app.app_context():
+        today = dt.date.fromisoformat(day)
+        review_id = db.session.scalar(select(Review.id).order_by(Review.id))
+        people = db.session.scalars(select(User).where(User.role.in_(["org", "reviewer"])).order_by(User.id)).all()
+        assert len(people) >= 10
+        said = fewer = 0
+        for user in people:
+            person = notify.recipient(user)
+            whole = plan_state.load(today, user=user, review_id=review_id)
+            focused = plan_state.load(today, user=user, review_id=review_id, person=person)
+            assert len(focused.subs) <= len(whole.subs)
+            fewer += len(focused.subs) < len(whole.subs)
+            panel = reminders.panel(focused, person)
+            assert panel == reminders.panel(whole, person), user.email
+            said += sum(len(items) for items in panel.values())
+        assert said > 0 and fewer > 0

@@ -20,7 +20,8 @@ def items_for(user, review=None, today=None):
     if person.role not in ("org", "reviewer"):
         return {}
     review = review or current_review()
-    state = plan_state.load(today or dates.today(), user=user, review_id=review.id if review else None)
+    state = plan_state.load(today or dates.today(), user=user, review_id=review.id if review else None,
+                            person=person)
     return reminders.panel(state, person, seen_keys(user.id))
 
 
