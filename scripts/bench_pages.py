@@ -70,6 +70,11 @@ def main():
             demo.load(force=True)
             scale.build(args.factor)
             db.session.commit()
+            if db.engine.dialect.name == "postgresql":
+                # Statistics for the planner, as autovacuum would gather them on a database in use:
+                # without them the plans for a table just bulk-loaded are guesses.
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql("ANALYZE")
             count = db.session.scalar(select(func.count(SubAction.id)))
             last = db.session.scalar(select(func.max(Section.number)))
             ids = {

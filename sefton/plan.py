@@ -1,9 +1,11 @@
 """The plan as everyone reads it: dashboard, sections, recommendations, sub-actions."""
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 from flask_login import current_user
 
 from . import access, asat, dates, progress, queries, status
 from .models import Recommendation, Section, SubAction
+from .reports import cache
 from .web import review_or_404
 
 bp = Blueprint("plan", __name__)
@@ -31,27 +33,44 @@ def as_at_from_request():
         return dates.today(), str(exc)
 
 
+SECTIONS_MARK = "<!-- sections -->"
+
+
 @bp.get("/")
 @access.signed_in()
 def dashboard():
     review = review_or_404()
     as_at, date_error = as_at_from_request()
-    own, flagged = None, None
+    flagged = None
+    sees_all = access.sees_all(current_user)
     # Public Health Commissioners own no recommendation: they see the plan's progress and the areas
     # flagged for their attention, not a table of zeros.
-    public_health = access.is_public_health(current_user) and not access.sees_all(current_user)
+    public_health = access.is_public_health(current_user) and not sees_all
     if public_health:
         condition = Recommendation.phc_flag.is_(True)
         flagged = queries.group_by_recommendation(queries.recommendations_in(current_user, condition),
                                                   queries.sub_action_rows(current_user, condition, as_at=as_at))
-    elif not access.sees_all(current_user):
-        own = progress.by_section(review.id, as_at, org_id=current_user.organisation_id)
-    overall = progress.by_section(review.id, as_at) if access.sees_all(current_user) or public_health else None
-    by_org = progress.by_organisation(review.id, as_at) if access.sees_all(current_user) else None
-    sections = list(queries.db.session.scalars(
-        access.sections(current_user, review.id).where(progress.exists_at(Section, as_at))))
+    org = None if sees_all or public_health else current_user.organisation
+
+    def render_tables():
+        own = progress.by_section(review.id, as_at, org_id=org.id) if org is not None else None
+        overall = progress.by_section(review.id, as_at) if org is None else None
+        by_org = progress.by_organisation(review.id, as_at) if sees_all else None
+        sections = list(queries.db.session.scalars(
+            access.sections(current_user, review.id).where(progress.exists_at(Section, as_at))))
+        return render_template("plan/_dashboard_tables.html", review=review, as_at=as_at, own=own,
+                               overall=overall, by_org=by_org, sections=sections, organisation=org,
+                               SECTIONS_MARK=SECTIONS_MARK).encode()
+
+    # The tables depend on the review, the date, the reader's organisation (or the whole plan) and
+    # the plan's state, which the last audit event stands for: cached like the reports (a page of a
+    # plan 40 times the demo's renders 600 sections twice).
+    scope = "all" if org is None else f"org {org.id}"
+    body, _ = cache.fetch("dashboard.html", review, as_at, f"{scope} phc={int(public_health)}", sees_all,
+                          render_tables)
+    tables, sections_html = body.decode().split(SECTIONS_MARK)
     return render_template("plan/dashboard.html", review=review, as_at=as_at, date_error=date_error,
-                           overall=overall, own=own, by_org=by_org, sections=sections, flagged=flagged,
+                           tables=Markup(tables), sections_html=Markup(sections_html), flagged=flagged,
                            combine=status.combine)
 
 

@@ -54,3 +54,40 @@ def test_the_cache_is_bounded(app, client, auth, monkeypatch):
     for code in ("lwh", "addaction", "mersey-care"):
         assert client.get(f"/reports/plan.pdf?org={code}").status_code == 200
     assert db.session.scalar(select(func.count(ReportCache.id))) == 2
+
+
+def test_the_dashboard_tables_are_cached_per_scope_and_a_change_shows_at_once(app, client, auth):
+    """The dashboard's tables (600 sections at 40 times the plan) come from the report cache, keyed
+    like the PDFs: each organisation gets its own, and an accepted submission shows at once."""
+    import re
+
+    from sefton import workflow
+    from sefton.models import EvidenceSubmission, User
+
+    def green_total(html, table="progress-overall"):
+        block = html[html.index(f'id="{table}"'):]
+        return int(re.search(r'app-total-row.*?data-label="Green"[^>]*>(\d+)<', block, re.S).group(1))
+
+    auth.login("viewer@demo.test")
+    first = client.get("/").get_data(as_text=True)
+    assert client.get("/").get_data(as_text=True) == first
+    assert db.session.scalar(select(func.count(ReportCache.id)).where(ReportCache.kind == "dashboard.html")) == 1
+    before = green_total(first)
+
+    from sefton import access
+
+    reviewer = db.session.scalar(select(User).where(User.email == "reviewer2@demo.test"))
+    sub = next(s for s in db.session.scalars(select(EvidenceSubmission).where(EvidenceSubmission.status == "pending")
+                                             .order_by(EvidenceSubmission.id)) if access.can_decide(reviewer, s))
+    workflow.accept_submission(reviewer, sub, version=sub.sub_action.version)
+    db.session.commit()
+    assert green_total(client.get("/").get_data(as_text=True)) == before + 1  # not served stale
+
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("ahch@demo.test")
+    own = client.get("/").get_data(as_text=True)
+    assert "Progress of Alder Hey" in own and 'id="progress-overall"' not in own
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("nwbh@demo.test")
+    other = client.get("/").get_data(as_text=True)
+    assert "Progress of North West Boroughs" in other and "Alder Hey" not in other

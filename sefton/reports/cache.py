@@ -1,4 +1,4 @@
-"""Finished PDFs (and the meeting pack's HTML) kept in the database (table report_cache), so that a
+"""Finished PDFs (and the HTML of the meeting pack and of the dashboard's tables) kept in the database (table report_cache), so that a
 repeat download is served at once by every instance, and a changed plan is never served stale.
 
 The key is a sha256 of everything the bytes depend on: the kind of report, the review, the date it
@@ -40,6 +40,7 @@ def salt() -> str:
                                                            os.path.join(templates, "reports"))
                    for n in os.listdir(folder) if n.endswith(".html"))
     paths += [os.path.join(templates, "plan", "_progress_table.html"), os.path.join(templates, "macros.html"),
+              os.path.join(templates, "plan", "_dashboard_tables.html"),
               os.path.join(current_app.static_folder, "css", "print.css")]
     return _salt_of(tuple((p, os.path.getmtime(p)) for p in paths))
 
@@ -70,9 +71,12 @@ def put(cache_key, review, kind, body):
             db.session.add(ReportCache(key=cache_key, review_id=review.id, kind=kind, size=len(body), data=body))
     except IntegrityError:
         pass
+    # Per kind, so that dashboards, rendered after every change, never push the PDFs out.
     limit = int(current_app.config.get("SEFTON_REPORT_CACHE_ENTRIES", 40))
-    keep = select(ReportCache.id).order_by(ReportCache.created_at.desc(), ReportCache.id.desc()).limit(limit)
-    db.session.execute(delete(ReportCache).where(ReportCache.id.not_in(keep.scalar_subquery())))
+    keep = (select(ReportCache.id).where(ReportCache.kind == kind)
+            .order_by(ReportCache.created_at.desc(), ReportCache.id.desc()).limit(limit))
+    db.session.execute(delete(ReportCache).where(ReportCache.kind == kind,
+                                                 ReportCache.id.not_in(keep.scalar_subquery())))
     db.session.commit()
 
 
