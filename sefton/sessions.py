@@ -13,9 +13,10 @@ import secrets
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import UserSession
+from .models import User, UserSession
 
 TOKEN_KEY = "sid"
 TOUCH_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most once a minute
@@ -91,7 +92,9 @@ def load_user(user_id):
     token = session.get(TOKEN_KEY)
     if not isinstance(token, str):
         return None
-    row = db.session.get(UserSession, digest(token))
+    # The person and their organisation in the same query: every page asks for both.
+    row = db.session.get(UserSession, digest(token),
+                         options=[joinedload(UserSession.user).joinedload(User.organisation)])
     at = now()
     if (row is None or str(row.user_id) != str(user_id) or row.ended_at is not None or row.expires_at <= at
             or at - row.last_seen_at >= _idle() or not row.user.active):

@@ -116,6 +116,54 @@ def int_arg(value):
     return number if number <= MAX_ID else None
 
 
+PAGE_SIZE = 50  # rows a long list shows at a time (issue 12: no page renders more than about 50)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: number (from 1), of `pages`, showing rows offset+1 .. offset+shown of total."""
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def offset(self):
+        return (self.number - 1) * self.size
+
+    @property
+    def last_shown(self):
+        return min(self.total, self.offset + self.size)
+
+
+def page_of(total, name="page", size=PAGE_SIZE):
+    """The page of a list of `total` rows asked for by ?<name>=N: 1 when absent; 400 when not a whole
+    number; 404 past the last page (a number too large for the database reads as that too)."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return Page(1, total, size)
+    number = int_arg(raw)
+    if number is None and not (raw.isascii() and raw.isdigit()):
+        abort(400)
+    page = Page(number or 0, total, size)
+    if not 1 <= page.number <= page.pages:
+        abort(404)
+    return page
+
+
+def page_link(endpoint, name, number, anchor=""):
+    """The address of page `number` of a list on `endpoint`, keeping the other query arguments (its
+    filters, the other list's page) of the page being shown."""
+    args = request.args.to_dict() if request.method == "GET" else {}
+    args.pop(name, None)
+    if number > 1:
+        args[name] = number
+    return url_for(endpoint, **args) + anchor
+
+
 REVIEW_KEY = "review_id"
 
 
@@ -176,6 +224,7 @@ def init_app(app):
     app.add_template_filter(file_size, "file_size")
     app.add_template_global(status.LABELS, "STATUS_LABELS")
     app.add_template_global(access, "access")
+    app.add_template_global(page_link, "page_link")
 
     @app.context_processor
     def page_globals():

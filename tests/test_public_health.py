@@ -115,3 +115,31 @@ def test_reviewers_may_flag_but_not_respond(app, client, auth):
     rec = _rec()
     response = _post(client, f"/recommendations/{rec.id}/public-health", {"kind": "acknowledged"}, "/flagged")
     assert response.status_code == 403
+
+
+def test_the_flagged_page_shows_50_at_a_time_both_lists(app, client, auth):
+    """At 15 times the demo the flagged recommendations and those that may be flagged are each paged
+    in SQL (?page=, ?others_page=): every one on exactly one page."""
+    from sefton import scale
+    from sefton.models import Recommendation
+
+    scale.build(15)
+    db.session.commit()
+    flagged_total = db.session.scalar(select(func.count(Recommendation.id)).where(Recommendation.phc_flag.is_(True)))
+    assert flagged_total > 50
+    auth.login("reviewer@demo.test")
+    def walk(param, pattern):
+        found, page = [], 1
+        while (response := client.get(f"/flagged?{param}={page}")).status_code == 200:
+            rows = re.findall(pattern, response.get_data(as_text=True))
+            assert 0 < len(rows) <= 50
+            found += rows
+            page += 1
+        assert response.status_code == 404
+        return found
+
+    seen = walk("page", r'<section class="app-flagged[^"]*" id="flagged-(\d+)"')
+    assert len(seen) == len(set(seen)) == flagged_total
+    others = walk("others_page", r'id="reason-(\d+)"')
+    assert len(others) == len(set(others)) == 49 * 15 - flagged_total
+    assert client.get("/flagged?page=x").status_code == 400

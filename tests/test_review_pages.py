@@ -158,3 +158,30 @@ def test_a_return_changes_no_colour(app, client, auth):
     before = cli_total(app, "2019-04-01")
     assert decide(client, auth, sub, "return", reason="Wrong quarter").status_code == 302
     assert cli_total(app, "2019-04-01") == before
+
+
+def test_the_queue_shows_50_at_a_time_and_every_item_is_on_exactly_one_page(app, client, auth):
+    """At 15 times the demo (210 submissions, 60 date requests awaiting) the queue pages each list in
+    SQL: ?page= for the evidence, ?dates_page= for the date requests, each keeping the other."""
+    from sefton import scale
+
+    scale.build(15)
+    db.session.commit()
+    auth.login("viewer@demo.test")  # sees every item (a reviewer is shown what they may decide first)
+    evidence, dates_seen = [], []
+    for n in range(1, 6):
+        html = client.get(f"/review?page={n}&dates_page={min(n, 2)}").get_data(as_text=True)
+        rows = re.findall(r'<tr class="nhsuk-table__row" id="submission-(\d+)"', html)
+        assert len(rows) == (50 if n < 5 else 10), n
+        evidence += rows
+        if n <= 2:
+            dates_seen += re.findall(r'id="date-request-(\d+)"', html)
+        assert f"Showing {(n - 1) * 50 + 1} to {min(n * 50, 210)} of 210" in html
+        assert 'aria-current="page"' in html and f"dates_page={min(n, 2)}" in html.replace("&amp;", "&")
+    assert len(evidence) == len(set(evidence)) == 210
+    assert len(set(dates_seen)) == 60
+    assert client.get("/review?page=6").status_code == 404
+    assert client.get("/review?page=0").status_code == 404
+    assert client.get("/review?page=two").status_code == 400
+    assert client.get("/review?page=9223372036854775808").status_code == 404
+    assert client.get("/review?dates_page=3").status_code == 404

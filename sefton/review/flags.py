@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import access, workflow
+from .. import access, web, workflow
 from ..extensions import db
 from ..models import PhcResponse
 from . import bp, queries
@@ -24,11 +24,15 @@ def responses_by_rec(rec_ids):
 
 def _page(status=200, errors=None, values=None):
     may_flag = access.can_flag(current_user)
-    rows = queries.flagged(current_user)
+    # Both lists a page at a time (web.PAGE_SIZE): ?page= for the flagged, ?others_page= for the rest.
+    flagged_page = web.page_of(queries.flagged_total(current_user))
+    rows = queries.flagged(current_user, limit=flagged_page.size, offset=flagged_page.offset)
+    others_page = web.page_of(queries.unflagged_total(current_user) if may_flag else 0, "others_page")
+    others = queries.unflagged(current_user, limit=others_page.size, offset=others_page.offset) if may_flag else []
     return render_template("review/flagged.html", rows=rows, may_flag=may_flag,
                            may_respond=access.can_respond_phc(current_user),
-                           responses=responses_by_rec([r.rec.id for r in rows]),
-                           others=queries.unflagged(current_user) if may_flag else [],
+                           responses=responses_by_rec([r.rec.id for r in rows]), others=others,
+                           flagged_page=flagged_page, others_page=others_page,
                            errors=errors or {}, values=values or {}), status
 
 

@@ -42,19 +42,31 @@ def _live():
 
 # --- evidence awaiting review -----------------------------------------------------------------
 
-def pending_submissions(user, org_code=None, section_number=None):
-    """[(submission, colour)] awaiting review, oldest first, optionally of one organisation/section."""
+def _pending_filtered(user, org_code=None, section_number=None):
     query = _with_plan(access.evidence_submissions(user)).where(
         EvidenceSubmission.status == EvidenceSubmission.PENDING, _live())
     if org_code:
         query = query.join(Organisation, SubAction.owner_id == Organisation.id).where(Organisation.code == org_code)
     if section_number is not None:
         query = query.where(Section.number == section_number)
-    query = (query.options(*sub_action_loads(EvidenceSubmission.sub_action),
-                           joinedload(EvidenceSubmission.submitted_by),
-                           # one query whatever the queue's length (selectinload splits IN lists at 500)
-                           subqueryload(EvidenceSubmission.files))
-             .order_by(EvidenceSubmission.submitted_at, EvidenceSubmission.id))
+    return query
+
+
+def pending_total(user, org_code=None, section_number=None):
+    """How many submissions await review, of one organisation/section when given."""
+    filtered = _pending_filtered(user, org_code, section_number).with_only_columns(EvidenceSubmission.id)
+    return db.session.scalar(select(func.count()).select_from(filtered.subquery()))
+
+
+def pending_submissions(user, org_code=None, section_number=None, *, limit=None, offset=None):
+    """[(submission, colour)] awaiting review, oldest first, optionally of one organisation/section;
+    `limit`/`offset`: one page of them, in SQL."""
+    query = (_pending_filtered(user, org_code, section_number)
+             .options(*sub_action_loads(EvidenceSubmission.sub_action),
+                      joinedload(EvidenceSubmission.submitted_by),
+                      # one query whatever the queue's length (selectinload splits IN lists at 500)
+                      subqueryload(EvidenceSubmission.files))
+             .order_by(EvidenceSubmission.submitted_at, EvidenceSubmission.id).limit(limit).offset(offset))
     subs = list(db.session.scalars(query).unique())
     # The colours in one more query (status_column correlates on EvidenceSubmission, so not in this one).
     colours = {r.id: r.colour for r in sub_action_rows(user, SubAction.id.in_({s.sub_action_id for s in subs}))} \
@@ -142,10 +154,10 @@ def date_requests(user):
     return select(DueDateRequest).where(DueDateRequest.sub_action_id.in_(visible))
 
 
-def pending_date_requests(user):
+def pending_date_requests(user, *, limit=None, offset=None):
     query = (date_requests(user).where(DueDateRequest.status == DueDateRequest.PENDING)
              .options(*sub_action_loads(DueDateRequest.sub_action), joinedload(DueDateRequest.requested_by))
-             .order_by(DueDateRequest.requested_at, DueDateRequest.id))
+             .order_by(DueDateRequest.requested_at, DueDateRequest.id).limit(limit).offset(offset))
     return list(db.session.scalars(query).unique())
 
 
@@ -231,10 +243,24 @@ class FlaggedRow:
         return len(self.colours)
 
 
-def flagged(user):
-    recs = recommendations_in(user, Recommendation.phc_flag.is_(True), live_recommendations())
+def flagged_total(user):
+    return db.session.scalar(select(func.count()).select_from(
+        access.recommendations(user).where(Recommendation.phc_flag.is_(True), live_recommendations())
+        .with_only_columns(Recommendation.id).subquery()))
+
+
+def flagged(user, *, limit=None, offset=None):
+    """[FlaggedRow] of the flagged recommendations in plan order; `limit`/`offset`: one page, in SQL."""
+    page = (access.recommendations(user).where(Recommendation.phc_flag.is_(True), live_recommendations())
+            .with_only_columns(Recommendation.id)
+            .order_by(Recommendation.section_id, Recommendation.position, Recommendation.id)
+            .limit(limit).offset(offset))
+    ids = list(db.session.scalars(page))
+    if not ids:
+        return []
+    recs = recommendations_in(user, Recommendation.id.in_(ids), live_recommendations())
     rows = {rec.id: FlaggedRow(rec) for rec in recs}
-    for row in sub_action_rows(user, Recommendation.phc_flag.is_(True), live_sub_actions()):
+    for row in sub_action_rows(user, Recommendation.id.in_(ids), live_sub_actions()):
         target = rows.get(row.sub_action.recommendation_id)
         if target is not None:
             target.counts[row.colour] += 1
@@ -242,7 +268,17 @@ def flagged(user):
     return list(rows.values())
 
 
-def unflagged(user):
-    query = (access.recommendations(user).where(Recommendation.phc_flag.is_(False), live_recommendations())
-             .options(joinedload(Recommendation.section)).order_by(Recommendation.section_id, Recommendation.position))
+def _unflagged(user):
+    return access.recommendations(user).where(Recommendation.phc_flag.is_(False), live_recommendations())
+
+
+def unflagged_total(user):
+    return db.session.scalar(select(func.count()).select_from(
+        _unflagged(user).with_only_columns(Recommendation.id).subquery()))
+
+
+def unflagged(user, *, limit=None, offset=None):
+    query = (_unflagged(user).options(joinedload(Recommendation.section))
+             .order_by(Recommendation.section_id, Recommendation.position, Recommendation.id)
+             .limit(limit).offset(offset))
     return list(db.session.scalars(query).unique())

@@ -159,7 +159,15 @@ def _date_response(req, status, errors=None, values=None):
 
 def _queue_page(status=200, org=None, section=None, row_errors=None, row_values=None):
     orgs, sections = queries.filter_choices()
+    counts = _counts()
+    # Each list a page at a time (web.PAGE_SIZE rows): ?page= for the evidence, ?dates_page= for
+    # the date requests, so that either can be paged through while the other stays where it is.
+    evidence_page = web.page_of(queries.pending_total(current_user, org, section))
+    dates_page = web.page_of(counts["date_count"], "dates_page")
+    submissions = queries.pending_submissions(current_user, org, section, limit=evidence_page.size,
+                                              offset=evidence_page.offset)
+    requests = queries.pending_date_requests(current_user, limit=dates_page.size, offset=dates_page.offset)
     return render_template(
-        "review/queue.html", submissions=queries.pending_submissions(current_user, org, section),
-        requests=queries.pending_date_requests(current_user), org=org, section=section, orgs=orgs,
-        sections=sections, row_errors=row_errors or {}, row_values=row_values or {}, **_counts()), status
+        "review/queue.html", submissions=submissions, requests=requests, org=org, section=section, orgs=orgs,
+        sections=sections, row_errors=row_errors or {}, row_values=row_values or {},
+        evidence_page=evidence_page, dates_page=dates_page, **counts), status
