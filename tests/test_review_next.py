@@ -326,3 +326,41 @@ def test_the_queue_opens_with_a_contents_list_to_its_two_sections(demo_app, demo
     # It comes before the evidence table, so the date requests are one link away.
     assert html.index('id="queue-contents"') < html.index('id="evidence"') < html.index('id="review-queue"') \
         < html.index('id="date-requests"')
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_next_in_the_queue_keeps_the_queues_filter(app, htmx):
+    """A reviewer who filtered the queue to one organisation is taken to the next submission of that
+    organisation, and back to the filtered queue; nothing of it, the message says so."""
+    client, auth = signed_in(app, "reviewer@demo.test")
+    reviewer = user("reviewer@demo.test")
+    counts = {}
+    for sub in queue_order():
+        if access.can_decide(reviewer, sub):
+            counts.setdefault(sub.sub_action.owner.code, []).append(sub)
+    code, subs = max(counts.items(), key=lambda item: len(item[1]))
+    assert len(subs) >= 2
+    queue = client.get(f"/review?org={code}").get_data(as_text=True)
+    first = subs[0]
+    link = f"/review/submissions/{first.id}?org={code}"
+    assert link in htmllib.unescape(queue)
+    page = client.get(link).get_data(as_text=True)
+    assert f'name="org" value="{code}"' in page
+    answer = post(client, auth, f"/review/submissions/{first.id}/accept",
+                  {"comment": "", "version": first.sub_action.version, "org": code}, htmx=htmx)
+    if not htmx:
+        assert answer.status_code == 302 and f"org={code}" in answer.headers["Location"]
+        answer = client.get(answer.headers["Location"])
+    html = htmllib.unescape(answer.get_data(as_text=True))
+    assert f'/review/submissions/{subs[1].id}?org={code}' in html  # the next of the same organisation
+    assert f'href="/review?org={code}">Back to the queue' in html
+
+    last = subs[-1]
+    db.session.expire_all()
+    for sub in subs[1:-1]:  # decide the rest of this organisation's evidence
+        workflow.accept_submission(reviewer, sub, version=sub.sub_action.version)
+    db.session.commit()
+    post(client, auth, f"/review/submissions/{last.id}/accept",
+         {"comment": "", "version": last.sub_action.version, "org": code}, htmx=False)
+    done = text_of(client.get(f"/review/submissions/{last.id}?org={code}").get_data(as_text=True))
+    assert "No more evidence that matches the queue's filters awaits your decision" in done

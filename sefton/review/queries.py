@@ -88,13 +88,14 @@ def _decidable_evidence(user):
         access.may_decide(user, EvidenceSubmission.submitted_by_id, SubAction.owner_id))
 
 
-def next_to_decide(user, after=None):
+def next_to_decide(user, after=None, org_code=None, section_number=None):
     """The submission this reviewer may decide on next, in the queue's order (oldest first): the
-    first one after `after` (the submission just decided or shown), else from the top of the queue.
-    None when nothing is left for them."""
+    first one after `after` (the submission just decided or shown), else from the top of the queue;
+    of one organisation/section when the queue was filtered so. None when nothing is left for them."""
     if not access.is_reviewer(user):
         return None
-    query = _decidable_evidence(user)
+    query = _pending_filtered(user, org_code, section_number).where(
+        access.may_decide(user, EvidenceSubmission.submitted_by_id, SubAction.owner_id))
     if after is not None:
         later = or_(EvidenceSubmission.submitted_at > after.submitted_at,
                     and_(EvidenceSubmission.submitted_at == after.submitted_at, EvidenceSubmission.id > after.id))

@@ -16,9 +16,15 @@ DATE_OOB = ("review/_date_count.html", "review/_yours.html", "review/_figures.ht
 @bp.get("/review")
 @access.signed_in(*REVIEW_ROLES)
 def queue():
-    org = request.args.get("org", "").strip() or None
-    section = web.int_arg(request.args.get("section"))
-    return _queue_page(org=org, section=section)
+    return _queue_page(**queue_filter())
+
+
+def queue_filter():
+    """The queue's filters ({"org": code, "section": number}, those set), from the query string or,
+    for a decision, the form: the decision page and "Next in the queue" keep them."""
+    org = (request.values.get("org") or "").strip()[:40] or None
+    section = web.int_arg(request.values.get("section"))
+    return {key: value for key, value in (("org", org), ("section", section)) if value is not None}
 
 
 @bp.get("/review/submissions/<int:submission_id>")
@@ -65,13 +71,16 @@ def _submission_context(sub, errors=None, values=None):
     sa = sub.sub_action
     can_decide = access.can_decide(current_user, sub)
     offers_forms = can_decide and sub.status == EvidenceSubmission.PENDING
+    filters = queue_filter()
     return {"sub": sub, "sa": sa, "row": queries.colour_of(current_user, sa),
             "background": queries.background(sub),
             "entries": history.entries(sa, show_evidence=access.can_see_evidence(current_user, sa)),
             "can_decide": can_decide, "errors": errors or {},
             "values": values or {}, "fingerprint_now": workflow.fingerprint(sub.files),
             # Once the panel offers no decision here (made, or not this reviewer's), where to go on.
-            "next_sub": None if offers_forms else queries.next_to_decide(current_user, after=sub), **_counts()}
+            "next_sub": None if offers_forms else queries.next_to_decide(
+                current_user, after=sub, org_code=filters.get("org"), section_number=filters.get("section")),
+            "queue_filter": filters, **_counts()}
 
 
 def _version():
@@ -114,7 +123,7 @@ def _decide(submission_id, action):
               "success")
     if htmx.is_htmx():
         return _submission_response(sub, 200)
-    return redirect(url_for("review.submission", submission_id=sub.id))
+    return redirect(url_for("review.submission", submission_id=sub.id, **queue_filter()))
 
 
 def _submission_response(sub, status, errors=None, values=None):
