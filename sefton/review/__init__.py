@@ -3,7 +3,7 @@
 Decisions go through sefton.workflow (the rules, the audit event, the optimistic lock); these views
 load through sefton.access, check, act and render.
 """
-from flask import Blueprint, url_for
+from flask import Blueprint, g, url_for
 from markupsafe import Markup
 
 from .. import access, web
@@ -13,7 +13,8 @@ bp = Blueprint("review", __name__)
 REVIEW_ROLES = (access.REVIEWER, access.VIEWER, access.ADMIN)
 
 web.add_nav("review.queue", "Awaiting review", REVIEW_ROLES,
-            badge=lambda user: count_badge(queries.review_counts(user)))
+            # A review page has just counted them (after its change, if any): the same numbers.
+            badge=lambda user: count_badge(g.get("review_counts") or queries.review_counts(user)))
 web.add_nav("review.flagged", "Flagged for Public Health", access.EVERYONE, when=access.sees_flagged)
 
 

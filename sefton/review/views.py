@@ -1,5 +1,5 @@
 """Awaiting review: the queue, one submission with its decision panel, and the decisions."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import access, dates, history, htmx, web, workflow
@@ -61,9 +61,12 @@ def decline_date(request_id):
 # --- helpers ----------------------------------------------------------------------------------
 
 def _counts():
+    """What review pages show above their lists and swap out of band; worked out after any change
+    the request made, and kept for the header's count of the same page (g.review_counts)."""
+    g.review_counts = queries.review_counts(current_user)
     return {"pending_count": queries.pending_count(current_user),
             "date_count": queries.pending_date_count(current_user),
-            "review_counts": queries.review_counts(current_user), "plan_due_on": queries.plan_due_on(),
+            "review_counts": g.review_counts, "plan_due_on": queries.plan_due_on(),
             "totals": queries.totals(current_user), "as_at": dates.today()}
 
 
