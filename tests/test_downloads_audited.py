@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import Auth, _make_app
+from sefton import dates
 from sefton.extensions import db
 from sefton.models import AuditEvent, CqcSubmission, EvidenceFile, EvidenceSubmission, Organisation, Review, SubAction, User
 
@@ -27,7 +28,9 @@ def test_an_evidence_download_is_recorded_with_who_what_when_and_the_address(app
     response = client.get(f"/evidence/{stored.id}")
     assert response.status_code == 200
     (event,) = _events("evidence.downloaded")
-    assert event.actor.email == "ahch@demo.test" and event.at.date() == dt.date(2019, 4, 1)
+    # Stamped on the business date in London (stored in UTC: before 01:00 in summer time the UTC date
+    # is the day before).
+    assert event.actor.email == "ahch@demo.test" and dates.local(event.at).date() == dt.date(2019, 4, 1)
     assert (event.object_type, event.object_id) == ("EvidenceFile", stored.id)
     assert event.after == {"file_id": stored.id, "name": stored.original_name, "sha256": stored.sha256,
                            "submission_id": stored.submission_id, "address": "10.20.30.40"}
