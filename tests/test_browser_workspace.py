@@ -86,7 +86,7 @@ def journey(page, base, sa_id, *, js, checker=None):
     page.goto(f"{base}/sub-actions/{sa_id}")
     expect(page.get_by_role("link", name="board-minutes.pdf")).to_be_visible()
     assert axe_violations(page, checker) == []
-    page.goto(f"{base}/my-actions?status=grey&due=next30")
+    page.goto(f"{base}/my-actions/all?status=grey&due=next30")
     assert axe_violations(page, checker) == []
 
 

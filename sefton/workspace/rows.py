@@ -1,11 +1,12 @@
 """What the workspace pages show: the organisation's rows (in a fixed number of queries), its
 counts, and the filters. Every query starts from sefton.access / sefton.queries."""
 import datetime as dt
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import access, dates, progress, queries
+from .. import access, dates, progress, queries, reminders
 from ..extensions import db
 from ..models import (
     RETURNED,
@@ -19,9 +20,12 @@ from ..models import (
 from ..progress import status_column
 from ..status import COLOURS, GREEN, GREY, LABELS, RED
 
+DATE_REQUESTED = "date_requested"
 STATUS_FILTERS = {GREEN: LABELS[GREEN], GREY: LABELS[GREY], RED: LABELS[RED],
-                  SUBMITTED: "Evidence awaiting review", RETURNED: "Evidence returned"}
+                  SUBMITTED: "Evidence awaiting review", RETURNED: "Evidence returned",
+                  DATE_REQUESTED: "New due dates requested"}
 DUE_FILTERS = {"overdue": "Overdue", "next30": "Due in the next 30 days"}
+PAGE_SIZE = 50  # rows on a page of the full list
 
 
 def filter_conditions(status, due, today):
@@ -30,6 +34,9 @@ def filter_conditions(status, due, today):
         conditions.append(status_column(today) == status)
     elif status in (SUBMITTED, RETURNED):
         conditions.append(SubAction.state == status)
+    elif status == DATE_REQUESTED:  # a request awaiting a decision, as the counts and the reminders say
+        conditions.append(SubAction.id.in_(select(DueDateRequest.sub_action_id)
+                                           .where(DueDateRequest.status == DueDateRequest.PENDING)))
     if due == "overdue":
         conditions.append(status_column(today) == RED)
     elif due == "next30":
@@ -38,18 +45,88 @@ def filter_conditions(status, due, today):
     return conditions
 
 
-def grouped(user, org_id, status="", due="", today=None):
-    """[(section, [(recommendation, [rows])])] of the recommendations assigned to the organisation:
-    its own sub-actions and, unfiltered, its co-owners' (read-only), in plan order; empty groups
-    dropped."""
-    recs = queries.recommendations_in(user, access.assigned_to(org_id), queries.live_recommendations(today))
-    conditions = filter_conditions(status, due, today)
-    if conditions:
+# --- what "My actions" opens on ------------------------------------------------------------------
+
+GROUP_SIZE = 50  # rows of one group shown on the page; the rest are on the filtered full list
+# (group, the categories of sefton.reminders it gathers): the panel's and the e-mails' own rules.
+GROUPS = ((reminders.RETURNED, (reminders.RETURNED,)),
+          (reminders.OVERDUE, (reminders.OVERDUE,)),
+          (reminders.DUE_30, (reminders.DUE_7, reminders.DUE_30)),
+          (reminders.DATES_PENDING, (reminders.DATES_PENDING,)))
+
+
+@dataclass
+class Group:
+    category: str  # the sefton.reminders category that names it (notify.MORE has its full list)
+    heading: str
+    items: list  # reminders.Item, in the reminders' order
+    rows: list = field(default_factory=list)  # the rows shown here (GROUP_SIZE at most)
+    above: list = field(default_factory=list)  # items whose row an earlier group shows
+
+    @property
+    def count(self):
+        return len(self.items)
+
+    @property
+    def more(self):
+        """How many of the group are neither shown here nor above."""
+        return self.count - len(self.rows) - len(self.above)
+
+
+def needs_doing(user, found, today):
+    """[Group] of what needs doing, from the "Needs your attention" items (`found`,
+    sefton.reminders.panel), so that the page, the panel and the e-mails never disagree: returned,
+    overdue, due within 30 days, new due dates awaiting a decision. A row is shown once, in the
+    first group it belongs to; later groups link to it. 3 queries for the rows, whatever the plan."""
+    groups, shown, wanted = [], set(), []
+    for category, parts in GROUPS:
+        items, ids = [], set()
+        for part in parts:
+            for item in found.get(part, ()):
+                if item.sub.id not in ids:  # one line per sub-action
+                    ids.add(item.sub.id)
+                    items.append(item)
+        group = Group(category, reminders.HEADINGS[category], items)
+        for item in items:
+            if item.sub.id in shown:
+                group.above.append(item)
+            elif len(group.rows) < GROUP_SIZE:
+                group.rows.append(item.sub.id)
+                shown.add(item.sub.id)
+        wanted += group.rows
+        groups.append(group)
+    by_id = {}
+    if wanted:
+        by_id = {row.id: row for row in attach(queries.sub_action_rows(user, SubAction.id.in_(wanted), as_at=today))}
+    for group in groups:  # a row the person may no longer see (none in practice) is left out
+        group.rows = [by_id[i] for i in group.rows if i in by_id]
+    return groups
+
+
+# --- the full list, a page at a time ------------------------------------------------------------
+
+def full_list(user, org_id, status="", due="", today=None, page=1):
+    """One page of the full list: the organisation's sub-actions on the recommendations assigned to
+    it (unfiltered, its co-owners' too, read-only) in plan order, PAGE_SIZE rows a page, paged in
+    SQL. Returns (sections, total, pages) where sections is [(section, [(recommendation, [rows])])];
+    None when `page` is past the last page."""
+    where = [access.assigned_to(org_id), queries.live_sub_actions(today), *filter_conditions(status, due, today)]
+    if status or due:
         # A filter picks the organisation's own work, as the counts above it do; co-owners' rows
         # are shown for context only when nothing is filtered.
-        conditions.append(SubAction.owner_id == org_id)
-    rows = attach(queries.sub_action_rows(user, access.assigned_to(org_id), queries.live_sub_actions(today),
-                                          *conditions, as_at=today))
+        where.append(SubAction.owner_id == org_id)
+    total = db.session.scalar(access.sub_actions(user).where(*where).with_only_columns(func.count(SubAction.id)))
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    if not 1 <= page <= pages:
+        return None
+    rows = attach(queries.sub_action_rows(user, *where, as_at=today, limit=PAGE_SIZE,
+                                          offset=(page - 1) * PAGE_SIZE))
+    recs = queries.recommendations_in(user, Recommendation.id.in_({r.sub_action.recommendation_id for r in rows}))
+    return group_by_section(recs, rows), total, pages
+
+
+def group_by_section(recs, rows):
+    """[(section, [(recommendation, [rows])])] in plan order, empty recommendations dropped."""
     sections = []
     for rec, rec_rows in queries.group_by_recommendation(recs, rows):
         if not rec_rows:
@@ -120,3 +197,17 @@ def summary(review, org, today):
         "table_id": "progress-own",
         "caption": f"Progress of {org.name} as at {dates.format_date(today)}",
     }
+
+
+THEME_LENGTH = 90
+
+
+def short_theme(title, limit=THEME_LENGTH):
+    """A section's theme cut to its first clause, or at a word within `limit` characters, with "…";
+    the title itself when short enough."""
+    if len(title) <= limit:
+        return title
+    first = title.split(";", 1)[0].strip()
+    if len(first) <= limit:
+        return first + "…"
+    return title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"
