@@ -19,9 +19,10 @@ from .models import (
 from .progress import due_on_column, status_column
 
 
-def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> reminders.PlanState:
+def load(today: dt.date, *, user=None, review_id=None, decisions_since=None, owner_id=None) -> reminders.PlanState:
     """user: only what that person may see (sefton.access); review_id: only that review's plan;
-    decisions_since: decisions after that date (default: the last RECENT_DAYS days)."""
+    decisions_since: decisions after that date (default: the last RECENT_DAYS days); owner_id: only
+    the sub-actions that organisation owns (all an organisation member is told about)."""
     base = access.sub_actions(user) if user is not None else (
         select(SubAction).join(Recommendation, SubAction.recommendation_id == Recommendation.id))
     base = base.join(Section, Recommendation.section_id == Section.id).where(
@@ -29,6 +30,8 @@ def load(today: dt.date, *, user=None, review_id=None, decisions_since=None) -> 
         or_(SubAction.retired_on.is_(None), SubAction.retired_on > today))
     if review_id is not None:
         base = base.where(Section.review_id == review_id)
+    if owner_id is not None:
+        base = base.where(SubAction.owner_id == owner_id)
     ids = base.with_only_columns(SubAction.id)
 
     rows = db.session.execute(base.with_only_columns(

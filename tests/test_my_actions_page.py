@@ -103,23 +103,36 @@ def test_my_actions_opens_on_what_needs_doing_by_the_reminders_rules(app, client
     # The dashboard's panel has them all, with the same counts.
     dashboard = client.get("/").get_data(as_text=True)
     assert f"Overdue: {len(expected[reminders.OVERDUE])}</h3>" in dashboard
-    assert len(re.findall(ROW, html)) <= 4 * 50
+    assert len(re.findall(ROW, html)) <= 50
 
 
-def test_each_group_shows_at_most_50_rows_and_links_to_the_rest(app, client, ahch):
-    scale.build(8)  # 8 times the plan: Alder Hey has 56 sub-actions due within 30 days
+def test_the_page_shows_at_most_50_rows_shared_among_the_groups_and_links_to_the_rest(app, client, ahch):
+    scale.build(8)  # 8 times the plan: Alder Hey has 56 sub-actions due within 30 days, 8 date requests
     db.session.commit()
-    expected = expected_groups("ahch@demo.test")[reminders.DUE_30]
-    assert len(expected) > 50
+    expected = expected_groups("ahch@demo.test")
+    due, dates = expected[reminders.DUE_30], expected[reminders.DATES_PENDING]
+    assert len(due) > 50 and 0 < len(dates) < 25
     html = client.get("/my-actions").get_data(as_text=True)
+    assert len(re.findall(ROW, html)) == 50
     rows, _ = shown_in(group_block(html, reminders.DUE_30))
-    assert rows == expected[:50]
+    assert rows == due[:50 - len(dates)]  # the date requests take their few, the rest go to the big group
+    assert shown_in(group_block(html, reminders.DATES_PENDING))[0] == dates
     link = re.search(r'<a href="([^"]+)">See all (\d+)', group_block(html, reminders.DUE_30))
-    assert link and link.group(1) == "/my-actions/all?due=next30" and int(link.group(2)) == len(expected)
+    assert link and link.group(1) == "/my-actions/all?due=next30" and int(link.group(2)) == len(due)
     # The rest are on the filtered full list, each once, over two pages.
     everything = full_list(client, "due=next30")
-    assert sorted(int(i) for i in re.findall(ROW, everything)) == sorted(expected)
+    assert sorted(int(i) for i in re.findall(ROW, everything)) == sorted(due)
     assert 'aria-current="page"' in client.get("/my-actions/all?due=next30&page=2").get_data(as_text=True)
+
+
+def test_rows_are_shared_fairly_among_the_groups():
+    from sefton.workspace.rows import shares
+
+    assert shares([0, 0, 280, 40]) == [0, 0, 25, 25]
+    assert shares([0, 0, 280, 5]) == [0, 0, 45, 5]
+    assert shares([3, 0, 7, 1]) == [3, 0, 7, 1]
+    assert shares([100, 100, 100, 100]) == [13, 13, 12, 12]
+    assert sum(shares([1000, 3, 1000, 1000])) == 50
 
 
 # --- the full list, paged -------------------------------------------------------------------------

@@ -29,7 +29,10 @@ def items_for(user, review=None, today=None):
     cached = g.get("attention_items")
     if cached is not None and cached[0] == key:
         return cached[1]
-    state = plan_state.load(today, user=user, review_id=review.id if review else None)
+    # An organisation member is told only about what the organisation owns (sefton.reminders); a
+    # reviewer's queue concerns every organisation.
+    owner = person.organisation_id if person.role == "org" else None
+    state = plan_state.load(today, user=user, review_id=review.id if review else None, owner_id=owner)
     found = reminders.panel(state, person, seen_keys(user.id))
     if request.method == "GET":
         g.attention_items = (key, found)

@@ -47,7 +47,7 @@ def filter_conditions(status, due, today):
 
 # --- what "My actions" opens on ------------------------------------------------------------------
 
-GROUP_SIZE = 50  # rows of one group shown on the page; the rest are on the filtered full list
+ROWS_SHOWN = 50  # rows on the page, shared among the groups; the rest are on the filtered full list
 # (group, the categories of sefton.reminders it gathers): the panel's and the e-mails' own rules.
 GROUPS = ((reminders.RETURNED, (reminders.RETURNED,)),
           (reminders.OVERDUE, (reminders.OVERDUE,)),
@@ -60,7 +60,7 @@ class Group:
     category: str  # the sefton.reminders category that names it (notify.MORE has its full list)
     heading: str
     items: list  # reminders.Item, in the reminders' order
-    rows: list = field(default_factory=list)  # the rows shown here (GROUP_SIZE at most)
+    rows: list = field(default_factory=list)  # the rows shown here
     above: list = field(default_factory=list)  # items whose row an earlier group shows
 
     @property
@@ -73,12 +73,32 @@ class Group:
         return self.count - len(self.rows) - len(self.above)
 
 
+def shares(wanted, budget=ROWS_SHOWN):
+    """Rows for each group, `budget` in all: an equal share each, what a small group leaves over
+    going to the others. shares([280, 40, 0]) == [25, 25, 0]; shares([280, 5]) == [45, 5]."""
+    given = [0] * len(wanted)
+    left = budget
+    open_ = [i for i, n in enumerate(wanted) if n > 0]
+    while left > 0 and open_:
+        each = max(left // len(open_), 1)
+        for i in list(open_):
+            extra = min(each, wanted[i] - given[i], left)
+            given[i] += extra
+            left -= extra
+            if given[i] == wanted[i]:
+                open_.remove(i)
+            if not left:
+                break
+    return given
+
+
 def needs_doing(user, found, today):
     """[Group] of what needs doing, from the "Needs your attention" items (`found`,
     sefton.reminders.panel), so that the page, the panel and the e-mails never disagree: returned,
     overdue, due within 30 days, new due dates awaiting a decision. A row is shown once, in the
-    first group it belongs to; later groups link to it. 3 queries for the rows, whatever the plan."""
-    groups, shown, wanted = [], set(), []
+    first group it belongs to (later groups link to it), ROWS_SHOWN rows at most on the page.
+    3 queries for the rows, whatever the plan's size."""
+    groups, earlier = [], set()
     for category, parts in GROUPS:
         items, ids = [], set()
         for part in parts:
@@ -87,14 +107,15 @@ def needs_doing(user, found, today):
                     ids.add(item.sub.id)
                     items.append(item)
         group = Group(category, reminders.HEADINGS[category], items)
-        for item in items:
-            if item.sub.id in shown:
-                group.above.append(item)
-            elif len(group.rows) < GROUP_SIZE:
-                group.rows.append(item.sub.id)
-                shown.add(item.sub.id)
-        wanted += group.rows
+        group.rows = [i.sub.id for i in items if i.sub.id not in earlier]  # candidates, cut below
+        earlier |= ids
         groups.append(group)
+    shown = set()
+    for group, n in zip(groups, shares([len(g.rows) for g in groups])):
+        group.rows = group.rows[:n]
+        group.above = [i for i in group.items if i.sub.id in shown]
+        shown.update(group.rows)
+    wanted = [i for g in groups for i in g.rows]
     by_id = {}
     if wanted:
         by_id = {row.id: row for row in attach(queries.sub_action_rows(user, SubAction.id.in_(wanted), as_at=today))}
