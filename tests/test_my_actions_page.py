@@ -281,3 +281,36 @@ def test_recommendations_on_a_page_are_only_those_of_its_rows(app, client, ahch)
     rows = {int(i) for i in re.findall(ROW, html)}
     assert recs == {db.session.get(SubAction, i).recommendation_id for i in rows}
     assert all(db.session.get(Recommendation, r) for r in recs)
+
+
+def test_marking_a_decision_seen_on_my_actions_redraws_the_panel_for_that_page(app, client, ahch):
+    """With htmx the panel comes back as My actions shows it: the decisions, not the groups' items."""
+    from sefton.notifications.panel import items_for
+
+    with app.test_request_context():
+        decided = items_for(user("ahch@demo.test"), db.session.scalar(select(Review)), TODAY)[reminders.DECIDED]
+    token = ahch.token("/my-actions")
+    for next_page, groups_in_panel in (("/my-actions", False), ("/", True)):
+        key = decided.pop(0).key
+        response = client.post("/attention/seen", data={"item_key": key, "next": next_page},
+                               headers={"HX-Request": "true", "X-CSRFToken": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and f'data-key="{key}"' not in html
+        assert 'data-category="decided"' in html
+        assert bool(re.search(r'data-category="due_(7|30)"', html)) == groups_in_panel
+
+
+def test_any_page_or_filter_value_answers_without_a_server_error(demo_client, demo_auth):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    demo_auth.login("ahch@demo.test")
+
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+    @given(page=st.text(max_size=25) | st.integers().map(str), status=st.text(max_size=15),
+           due=st.sampled_from(["", "overdue", "next30", "x"]))
+    def check(page, status, due):
+        response = demo_client.get("/my-actions/all", query_string={"page": page, "status": status, "due": due})
+        assert response.status_code in (200, 400, 404), (page, status, due)
+
+    check()
