@@ -160,8 +160,16 @@ def test_every_row_is_on_exactly_one_page_of_at_most_50(app, client, ahch):
     subs = {sa.id: sa for sa in db.session.scalars(select(SubAction).where(SubAction.id.in_(ids)))}
     order = [(subs[i].recommendation.section.number, subs[i].recommendation.position, subs[i].position) for i in ids]
     assert order == sorted(order)
+    # A section and recommendation that go on from the page before say so.
+    last_of_2 = subs[ids[99]]
+    first_of_3 = subs[ids[100]]
+    if last_of_2.recommendation_id == first_of_3.recommendation_id:
+        assert f"Recommendation {first_of_3.recommendation.ref}</a> (continued)</h3>" in html
+    assert html.count("(continued)") == (last_of_2.recommendation_id == first_of_3.recommendation_id) + (
+        last_of_2.recommendation.section_id == first_of_3.recommendation.section_id)
+    assert "(continued)" not in client.get("/my-actions/all").get_data(as_text=True)
     # Long themes are shortened, the full text one click away.
-    assert "Show the full theme" in html and "…</h2>" in html
+    assert "Show the full theme" in html and re.search(r"<h2[^>]*>Section \d+: [^<]+…", html)
 
 
 @pytest.mark.parametrize("page,status", [("4", 404), ("0", 404), ("9223372036854775808", 404),

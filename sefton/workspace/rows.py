@@ -129,8 +129,7 @@ def needs_doing(user, found, today):
 def full_list(user, org_id, status="", due="", today=None, page=1):
     """One page of the full list: the organisation's sub-actions on the recommendations assigned to
     it (unfiltered, its co-owners' too, read-only) in plan order, PAGE_SIZE rows a page, paged in
-    SQL. Returns (sections, total, pages) where sections is [(section, [(recommendation, [rows])])];
-    None when `page` is past the last page."""
+    SQL. Returns a Page; None when `page` is past the last page."""
     where = [access.assigned_to(org_id), queries.live_sub_actions(today), *filter_conditions(status, due, today)]
     if status or due:
         # A filter picks the organisation's own work, as the counts above it do; co-owners' rows
@@ -140,10 +139,27 @@ def full_list(user, org_id, status="", due="", today=None, page=1):
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     if not 1 <= page <= pages:
         return None
-    rows = attach(queries.sub_action_rows(user, *where, as_at=today, limit=PAGE_SIZE,
-                                          offset=(page - 1) * PAGE_SIZE))
+    # From page 2 on, the last row of the page before comes too: it says whether the first
+    # section and recommendation continue from there.
+    before = 1 if page > 1 else 0
+    rows = queries.sub_action_rows(user, *where, as_at=today, limit=PAGE_SIZE + before,
+                                   offset=(page - 1) * PAGE_SIZE - before)
+    previous, rows = (rows[0], rows[1:]) if before else (None, rows)
+    attach(rows)
     recs = queries.recommendations_in(user, Recommendation.id.in_({r.sub_action.recommendation_id for r in rows}))
-    return group_by_section(recs, rows), total, pages
+    continued = set()
+    if previous is not None:
+        continued = {("rec", previous.sub_action.recommendation_id),
+                     ("section", previous.sub_action.recommendation.section_id)}
+    return Page(group_by_section(recs, rows), total, pages, continued)
+
+
+@dataclass
+class Page:
+    sections: list  # [(section, [(recommendation, [rows])])]
+    total: int
+    pages: int
+    continued: set  # ("section", id) and ("rec", id) that began on the page before
 
 
 def group_by_section(recs, rows):

@@ -81,10 +81,10 @@ def all_sub_actions():
     found = rows.full_list(current_user, org.id, status, due, today, page)
     if found is None:
         abort(404)
-    sections, total, pages = found
-    return render_template("workspace/all_sub_actions.html", org=org, sections=sections, status=status, due=due,
-                           status_filters=rows.STATUS_FILTERS, due_filters=rows.DUE_FILTERS,
-                           page=page, pages=pages, total=total, page_size=rows.PAGE_SIZE,
+    return render_template("workspace/all_sub_actions.html", org=org, sections=found.sections, status=status,
+                           due=due, status_filters=rows.STATUS_FILTERS, due_filters=rows.DUE_FILTERS,
+                           page=page, pages=found.pages, total=found.total, continued=found.continued,
+                           page_size=rows.PAGE_SIZE,
                            **rows.summary(review, org, today))
 
 
