@@ -168,6 +168,8 @@ def test_every_row_is_on_exactly_one_page_of_at_most_50(app, client, ahch):
     assert html.count("(continued)") == (last_of_2.recommendation_id == first_of_3.recommendation_id) + (
         last_of_2.recommendation.section_id == first_of_3.recommendation.section_id)
     assert "(continued)" not in client.get("/my-actions/all").get_data(as_text=True)
+    # The organisation's progress table below keeps its own first column ("first" is its parameter).
+    assert re.search(r'id="progress-own".*?<th scope="col" class="nhsuk-table__header">Section</th>', html, re.S)
     # Long themes are shortened, the full text one click away.
     assert "Show the full theme" in html and re.search(r"<h2[^>]*>Section \d+: [^<]+…", html)
 
