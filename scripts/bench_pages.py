@@ -1,6 +1,6 @@
 """Benchmark: the main pages over the plan many times over, on one worker.
 
-    .venv/bin/python scripts/bench_pages.py [--factor 40] [--requests 20] [--database-url URL]
+    .venv/bin/python scripts/bench_pages.py [--factor 40] [--requests 20] [--database-url URL] [--pages TEXT]
 
 Builds the demo scaled `factor` times (sefton.scale, as `flask --app app scale-demo` does: every
 count of the progress table `factor` times the deck's) in a temporary SQLite file, or in the
@@ -9,6 +9,8 @@ Then, through the Flask test client (one worker, no network), signs in as each p
 real form and requests each page `requests` times after one warm-up request, and prints per page:
 the median and 95th percentile in milliseconds, the number of SQL statements of one request, the
 size of the HTML and its number of elements. Target (issue 12): every page p95 within 100 ms.
+--pages TEXT: only the pages whose label contains TEXT (any case; several separated by commas),
+e.g. --pages "my actions,dashboard".
 """
 import argparse
 import os
@@ -25,6 +27,9 @@ PASSWORD = "sefton-demo-2019"
 PAGES = [
     ("Dashboard (organisation)", "ahch@demo.test", "/"),
     ("My actions (Alder Hey)", "ahch@demo.test", "/my-actions"),
+    ("My actions, all, page 1", "ahch@demo.test", "/my-actions/all"),
+    ("My actions, all, page 3", "ahch@demo.test", "/my-actions/all?page=3"),
+    ("My actions, all, grey, next 30", "ahch@demo.test", "/my-actions/all?status=grey&due=next30"),
     ("Section 15", "viewer@demo.test", "/sections/{section15}"),
     ("Last section", "viewer@demo.test", "/sections/{last_section}"),
     ("Recommendation", "viewer@demo.test", "/recommendations/{rec}"),
@@ -50,6 +55,7 @@ def main():
     parser.add_argument("--factor", type=int, default=40)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--database-url", help="a scratch PostgreSQL database (its content is replaced)")
+    parser.add_argument("--pages", default="", help="only the pages whose label contains this text")
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -98,6 +104,8 @@ def main():
         print(f"{'page':32} {'median ms':>10} {'p95 ms':>8} {'SQL':>5} {'KB':>7} {'elements':>9}")
         worst = 0
         for label, user, path in PAGES:
+            if not any(part.strip().lower() in label.lower() for part in args.pages.split(",")):
+                continue
             path = path.format(**ids)
             client = clients.get(user)
             if client is None:

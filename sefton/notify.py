@@ -91,7 +91,9 @@ class Links:
         return self.built[key]
 
     def row(self, sub_action_id):
-        return self.url("workspace.my_actions") + f"#subaction-{sub_action_id}"
+        """The sub-action's own page, with its controls: "My actions" shows a row only while it
+        needs doing, and its full list is paged."""
+        return self.url("plan.sub_action", sub_action_id=sub_action_id)
 
     def item(self, item):
         endpoint, values, anchor = item_target(item, self.role)
@@ -148,16 +150,18 @@ def item_target(item, role) -> tuple:
         return "review.submission", {"submission_id": object_id}, ""
     if item.category == reminders.DATE_REQUESTS:
         return "review.queue", {}, f"#date-request-{object_id}"
-    if role in ("org", "reviewer"):
-        return "workspace.my_actions", {}, f"#subaction-{item.sub.id}"
+    # The sub-action's own page (its controls for the owning organisation): a row of "My actions"
+    # may be on another page of the full list, or past the first rows of its group.
     return "plan.sub_action", {"sub_action_id": item.sub.id}, ""
 
 
 # Where the whole list of a category is, when a message or the panel shows only the first lines.
 MORE = {
-    reminders.OVERDUE: ("workspace.my_actions", {"due": "overdue"}),
-    reminders.DUE_30: ("workspace.my_actions", {"due": "next30"}),
-    reminders.RETURNED: ("workspace.my_actions", {"status": "returned"}),
+    reminders.OVERDUE: ("workspace.all_sub_actions", {"due": "overdue"}),
+    reminders.DUE_7: ("workspace.all_sub_actions", {"due": "next30"}),
+    reminders.DUE_30: ("workspace.all_sub_actions", {"due": "next30"}),
+    reminders.RETURNED: ("workspace.all_sub_actions", {"status": "returned"}),
+    reminders.DATES_PENDING: ("workspace.all_sub_actions", {"status": "date_requested"}),
     reminders.AWAITING: ("review.queue", {}),
     reminders.DATE_REQUESTS: ("review.queue", {}),
 }

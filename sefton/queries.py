@@ -48,9 +48,9 @@ class SubActionRow:
         return self.sub_action.id
 
 
-def sub_action_rows(user, *conditions, as_at=None, order=None):
+def sub_action_rows(user, *conditions, as_at=None, order=None, limit=None, offset=None):
     """Visible sub-actions matching `conditions`, with colour, workflow state and pending date
-    request as at `as_at` (2 queries)."""
+    request as at `as_at` (2 queries); `limit`/`offset`: one page of them, in SQL."""
     as_at = as_at or dates.today()
     query = (
         access.sub_actions(user)
@@ -58,7 +58,9 @@ def sub_action_rows(user, *conditions, as_at=None, order=None):
                      due_on_column(as_at).label("due_on"))
         .options(joinedload(SubAction.owner), joinedload(SubAction.recommendation).joinedload(Recommendation.section))
         .where(*conditions)
-        .order_by(*(order or (Recommendation.section_id, Recommendation.position, SubAction.position)))
+        .order_by(*(order or (Recommendation.section_id, Recommendation.position, SubAction.position,
+                              SubAction.id)))
+        .limit(limit).offset(offset)
     )
     rows = [SubActionRow(sa, colour, state, due_on=due)
             for sa, colour, state, due in db.session.execute(query).unique()]

@@ -123,6 +123,7 @@ EXPECTED = {  # route: (anon, own, other, reviewer, viewer, admin)
     "POST workspace.add_note": ("login", 422, 404, 403, 403, 403),
     "GET workspace.download_evidence": ("login", 200, 404, 200, 200, 200),
     "GET workspace.history": ("login", 200, 404, 200, 200, 200),
+    "GET workspace.all_sub_actions": ("login", 200, 200, 200, 403, 403),
     "GET workspace.my_actions": ("login", 200, 200, 200, 403, 403),
     "POST workspace.request_due_date": ("login", 422, 404, 403, 403, 403),
     "POST workspace.submit_evidence": ("login", 422, 404, 403, 403, 403),

@@ -45,7 +45,7 @@ def test_admin_adds_a_sub_action_that_its_organisation_then_finds(app, admin, au
     assert "Sub-action added." in admin.get(response.headers["Location"]).get_data(as_text=True)
     admin.post("/logout", data={"csrf_token": form_token(admin, "/")})
     auth.login("ahch@demo.test")
-    assert "Audit of health assessments" in admin.get("/my-actions").get_data(as_text=True)
+    assert "Audit of health assessments" in admin.get("/my-actions/all").get_data(as_text=True)  # section 4: page 1
 
 
 @pytest.mark.parametrize("data, message", [

@@ -125,10 +125,10 @@ def test_a_second_review_leaves_the_first_reviews_figures_identical(app, admin, 
 
     auth_client = app.test_client()  # another person, another session
     Auth(auth_client).login("ahch@demo.test")
-    mine = auth_client.get("/my-actions").get_data(as_text=True)
+    mine = auth_client.get("/my-actions/all").get_data(as_text=True)
     assert "Work of ahch" not in mine  # ahch's session still works on the first review
     assert post(auth_client, "/choose-review", {"review": jtai.id}, page="/").status_code == 302
-    mine = auth_client.get("/my-actions").get_data(as_text=True)
+    mine = auth_client.get("/my-actions/all").get_data(as_text=True)
     assert "Work of ahch" in mine and "Work of ss-ccg" in mine  # its own and its co-owner's
     assert f'/sub-actions/{sefton_sub_action_id()}"' not in mine
 

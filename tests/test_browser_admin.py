@@ -1,5 +1,5 @@
 """The admin's journey in a real browser, JavaScript on and off, axe on every page: add a
-sub-action for Alder Hey to recommendation 4.1, then Alder Hey finds it on "My actions"."""
+sub-action for Alder Hey to recommendation 4.1, then Alder Hey finds it on "My actions" (its full list)."""
 import pytest
 from playwright.sync_api import expect
 
@@ -47,6 +47,7 @@ def journey(page, base, rec_id, *, checker=None):
     sign_in(page, base, "ahch@demo.test")
     page.get_by_role("link", name="My actions").first.click()
     expect(page.locator("h1")).to_have_text("My actions")
+    page.get_by_role("link", name="All sub-actions, by section").click()  # section 4: the first page
     expect(page.locator("main")).to_contain_text(TEXT)
     assert axe_violations(page) == []
 

@@ -23,7 +23,7 @@ def _pages(role):
                                    .order_by(EvidenceSubmission.id))
     common = ["/", f"/sections/{section}", f"/sub-actions/{sub_action}", "/reports/"]
     if role == "org":
-        return common + ["/my-actions"]
+        return common + ["/my-actions", "/my-actions/all", "/my-actions/all?page=2"]
     return common + ["/review", f"/review/submissions/{submission}", "/flagged", "/reports/submissions",
                      "/reports/meeting-pack"]
 

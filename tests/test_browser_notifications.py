@@ -29,16 +29,22 @@ def panel_journey(page, base, *, checker=None):
     expect(panel.locator('[data-category="decided"] li')).to_have_count(before - 1)
     assert axe_violations(page, checker) == []
 
-    # My actions: the same panel at the top; each line leads to its row.
-    page.get_by_role("link", name="My actions").first.click()
-    expect(page.locator("h1")).to_have_text("My actions")
+    # My actions opens on the same items as groups with their rows; its panel keeps the decisions.
     line = panel.locator('[data-category="due_7"] li').first
     sa_id = line.get_attribute("data-sub-action")
+    page.get_by_role("link", name="My actions").first.click()
+    expect(page.locator("h1")).to_have_text("My actions")
+    expect(page.locator(f"#subaction-{sa_id}")).to_be_visible()
+    expect(page.locator("#needs-due_30")).to_contain_text("Due within 30 days")
+    expect(panel.locator('[data-category="due_7"]')).to_have_count(0)
+    expect(panel.locator('[data-category="decided"] li')).to_have_count(before - 1)
     expect(panel.locator(f'[data-key="{first_key}"]')).to_have_count(0)  # still seen
     assert axe_violations(page, checker) == []
-    line.get_by_role("link").first.click()
-    expect(page).to_have_url(f"{base}/my-actions#subaction-{sa_id}")
-    expect(page.locator(f"#subaction-{sa_id}")).to_be_visible()
+    # A line of the dashboard's panel leads to the sub-action's own page, with its controls.
+    page.get_by_role("link", name="Dashboard").first.click()
+    panel.locator(f'[data-category="due_7"] li[data-sub-action="{sa_id}"]').get_by_role("link").first.click()
+    expect(page).to_have_url(f"{base}/sub-actions/{sa_id}")
+    expect(page.get_by_role("heading", name="Update this sub-action")).to_be_visible()
 
 
 def settings_journey(page, base, *, checker=None):

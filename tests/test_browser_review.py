@@ -34,7 +34,7 @@ def total_green(page):
 
 
 def submit_evidence(page, base, sa_id, description):
-    page.goto(f"{base}/my-actions")
+    page.goto(f"{base}/my-actions/all")  # the full list's first page: the sub-action is in section 4
     row = page.locator(f"#subaction-{sa_id}")
     row.locator("summary", has_text="Upload evidence").click()
     row.locator("textarea[name=description]").fill(description)

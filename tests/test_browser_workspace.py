@@ -20,6 +20,12 @@ def journey(page, base, sa_id, *, js, checker=None):
     sign_in(page, base, "ahch@demo.test")
     page.get_by_role("link", name="My actions").first.click()
     expect(page.locator("h1")).to_have_text("My actions")
+    expect(page.locator("#needs-due_30")).to_contain_text("Due within 30 days")
+    assert axe_violations(page, checker) == []
+    # The full list is one click away (the sub-action, in section 4, is on its first page).
+    page.get_by_role("link", name="All sub-actions, by section").click()
+    expect(page.get_by_role("link", name="All sub-actions, by section")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("navigation", name="Pages of the list")).to_be_visible()
     assert axe_violations(page, checker) == []
     row = page.locator(f"#subaction-{sa_id}")
     submitted = int(page.locator('#workspace-counts [data-count="submitted"]').inner_text())
@@ -70,7 +76,7 @@ def journey(page, base, sa_id, *, js, checker=None):
     expect(row.get_by_role("button", name="Request new date")).to_have_count(0)
     assert axe_violations(page, checker) == []
     if js:
-        assert page.url.endswith("/my-actions")  # everything happened in place
+        assert page.url.endswith("/my-actions/all")  # everything happened in place
     else:
         assert page.url.endswith(f"#subaction-{sa_id}")
 
@@ -86,7 +92,14 @@ def journey(page, base, sa_id, *, js, checker=None):
     page.goto(f"{base}/sub-actions/{sa_id}")
     expect(page.get_by_role("link", name="board-minutes.pdf")).to_be_visible()
     assert axe_violations(page, checker) == []
-    page.goto(f"{base}/my-actions?status=grey&due=next30")
+    page.goto(f"{base}/my-actions/all?status=grey&due=next30")
+    assert axe_violations(page, checker) == []
+    # The second page of the full list, and a section's full theme on demand.
+    page.goto(f"{base}/my-actions/all?page=2")
+    expect(page.locator('.nhsuk-pagination [aria-current="page"]')).to_have_text("2")
+    theme = page.locator("details", has_text="Show the full theme").first
+    theme.locator("summary").click()
+    expect(theme.locator(".nhsuk-details__text")).to_be_visible()
     assert axe_violations(page, checker) == []
 
 

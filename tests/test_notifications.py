@@ -60,7 +60,8 @@ def shared_sub_action():
 
 
 def links_to(message, sub_action_id):
-    return re.search(rf"#subaction-{sub_action_id}\b", message.get_body(("plain",)).get_content()) is not None
+    """The message links to the sub-action's own page (where its controls are)."""
+    return re.search(rf"/sub-actions/{sub_action_id}\b", message.get_body(("plain",)).get_content()) is not None
 
 
 def test_a_sub_action_due_in_7_days_reaches_its_owners_digest_and_nobody_elses(app, runner, smtp):
@@ -160,7 +161,7 @@ def test_a_return_reaches_the_submitting_organisation_at_once_with_the_reason(ap
     assert message["Subject"] == f"Evidence returned: sub-action {sub.sub_action.ref}"
     assert "Reason: The audit covers one ward only." in smtp.text(message)
     assert "The audit covers one ward only." in smtp.html(message)
-    assert f"#subaction-{sub.sub_action_id}" in smtp.text(message)
+    assert f"/sub-actions/{sub.sub_action_id}\r\n" in smtp.text(message)
 
 
 def test_a_decided_date_request_reaches_its_organisation_at_once(app, smtp):
@@ -229,16 +230,19 @@ def test_reviewers_and_the_office_get_their_digests(app, runner, smtp):
     assert len([m for m in smtp.to("admin@demo.test") if "weekly summary" in m["Subject"]]) == 1
 
 
-def test_the_panel_and_the_digest_list_the_same_items(app, runner, smtp, client):
+def test_the_panel_my_actions_and_the_digest_list_the_same_items(app, runner, smtp, client):
+    from sefton.workspace.rows import GROUPS
+
     run(runner)
     for email in ("s-and-o@demo.test", "addaction@demo.test", "ahch@demo.test"):
         digest = next(m for m in smtp.to(email) if "due-date reminders" in m["Subject"])
-        in_digest = {}
-        for heading, body in re.findall(r"<h2[^>]*>(.*?) \(\d+\)</h2>\s*<ul>(.*?)</ul>", smtp.html(digest), re.S):
-            in_digest[heading] = re.findall(r"#subaction-(\d+)", body)
+        in_digest, counts = {}, {}
+        for heading, n, body in re.findall(r"<h2[^>]*>(.*?) \((\d+)\)</h2>\s*<ul>(.*?)</ul>", smtp.html(digest), re.S):
+            in_digest[heading] = re.findall(r"/sub-actions/(\d+)", body)
+            counts[heading] = int(n)
         c = app.test_client()
         Auth(c).login(email)
-        html = c.get("/my-actions").get_data(as_text=True)
+        html = c.get("/").get_data(as_text=True)  # the dashboard's panel: every category
         panel = html[html.index('id="attention"'):html.index("</section>", html.index('id="attention"'))]
         in_panel = {}
         for category in reminders.DIGEST_CATEGORIES[reminders.DUE]:
@@ -246,6 +250,19 @@ def test_the_panel_and_the_digest_list_the_same_items(app, runner, smtp, client)
             if block:
                 in_panel[reminders.HEADINGS[category]] = re.findall(r'data-sub-action="(\d+)"', block.group(1))
         assert in_digest and in_panel == in_digest, email
+        # "My actions" opens on the same items (rows, or links to a row an earlier group shows), same counts.
+        mine = c.get("/my-actions").get_data(as_text=True)
+        for group, parts in GROUPS:
+            if group == reminders.DATES_PENDING:
+                continue  # not in the due-date digest (the panel's own test covers it)
+            start = mine.index(f'id="needs-{group}"')
+            block = mine[start:mine.find("<h2", start + 1)]
+            shown = re.findall(r'id="subaction-(\d+)"|href="#subaction-(\d+)"', block)
+            shown = [a or b for a, b in shown]
+            expected = [i for part in parts for i in in_digest.get(reminders.HEADINGS[part], [])]
+            total = sum(counts.get(reminders.HEADINGS[part], 0) for part in parts)
+            assert re.search(rf'id="needs-{group}">[^<]*: {total}</h2>', mine), (email, group)
+            assert set(expected) <= set(shown), (email, group)
 
 
 def test_the_plan_state_loads_in_a_fixed_number_of_queries(app):

@@ -130,3 +130,38 @@ def test_decision_page_queries_do_not_grow_with_notes_and_earlier_returns(app, c
     after, html = measure(awaiting())
     assert f"reason {len(people) - 1}" in html and f"note {len(people) - 1}" in html
     assert after == before
+
+
+def test_my_actions_queries_are_fixed_at_40_times_the_plan(app, client, auth):
+    """The default view, the full list's first page and a later one, filtered or not: the same
+    number of statements at the demo's size and at 40 times the plan (sefton.scale, as
+    `flask --app app scale-demo --factor 40` builds it)."""
+    from sefton import scale
+
+    auth.login("ahch@demo.test")
+    pages = ["/my-actions", "/my-actions/all", "/my-actions/all?page=3", "/my-actions/all?status=grey&due=next30"]
+
+    def measure():
+        counts = []
+        for page in pages:
+            db.session.remove()
+            with count_queries() as c:
+                response = client.get(page)
+                assert response.status_code == 200, page
+            assert len(re_rows(response.get_data(as_text=True))) <= 50
+            counts.append(c["n"])
+        return counts
+
+    before = measure()
+    scale.build(40)
+    db.session.commit()
+    assert db.session.scalar(select(db.func.count(SubAction.id))) == 245 * 40
+    assert measure() == before
+    html = client.get("/my-actions/all?page=100").get_data(as_text=True)
+    assert len(re_rows(html)) == 50 and "page 100 of" in html
+
+
+def re_rows(html):
+    import re
+
+    return re.findall(r'app-workspace-row" id="subaction-(\d+)"', html)

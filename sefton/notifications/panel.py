@@ -1,6 +1,8 @@
 """The "Needs your attention" panel: the same rules as the digests (sefton.reminders), for the
 signed-in person and the current review, in a fixed number of queries (sefton.plan_state)."""
-from flask import request, url_for
+from urllib.parse import urlsplit
+
+from flask import g, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,14 +17,38 @@ def seen_keys(user_id):
 
 
 def items_for(user, review=None, today=None):
-    """{category: [Item]} for the panel; {} for a person with nothing to be told (viewers, admins)."""
+    """{category: [Item]} for the panel; {} for a person with nothing to be told (viewers, admins).
+    Worked out once per GET (My actions shows its groups and the panel from the same items); a
+    POST (mark as seen) changes them, so works them out afresh."""
     person = notify.recipient(user)
     if person.role not in ("org", "reviewer"):
         return {}
     review = review or current_review()
-    state = plan_state.load(today or dates.today(), user=user, review_id=review.id if review else None,
-                            person=person)
-    return reminders.panel(state, person, seen_keys(user.id))
+    today = today or dates.today()
+    key = (user.id, review.id if review else None, today)
+    cached = g.get("attention_items")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    # Only the sub-actions the panel's rules can speak of (plan_state._relevant): an organisation
+    # member's own that need doing; for a reviewer, also what awaits a decision.
+    state = plan_state.load(today, user=user, review_id=review.id if review else None, person=person)
+    found = reminders.panel(state, person, seen_keys(user.id))
+    if request.method == "GET":
+        g.attention_items = (key, found)
+    return found
+
+
+# On "My actions" the groups of what needs doing show these categories with their rows (the same
+# items); the panel there keeps the rest: decisions not yet seen and a reviewer's queue.
+SHOWN_AS_GROUPS = (reminders.RETURNED, reminders.OVERDUE, reminders.DUE_7, reminders.DUE_30,
+                   reminders.DATES_PENDING)
+
+
+def on_my_actions():
+    """The panel is (re)drawn on "My actions": the page itself, or a "Mark as seen" posted from it."""
+    if request.method == "POST":
+        return urlsplit(request.form.get("next") or "").path == url_for("workspace.my_actions")
+    return request.endpoint == "workspace.my_actions"
 
 
 @bp.app_template_global()
@@ -30,7 +56,10 @@ def attention_panel():
     """For templates/notifications/_panel.html, included at the top of the dashboard and My actions."""
     if not current_user.is_authenticated:
         return {}
-    return items_for(current_user)
+    found = items_for(current_user)
+    if on_my_actions():
+        found = {c: items for c, items in found.items() if c not in SHOWN_AS_GROUPS}
+    return found
 
 
 @bp.app_template_global()

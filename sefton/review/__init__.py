@@ -29,8 +29,8 @@ def count_badge(counts, oob=False):
 
 @bp.app_template_global()
 def sub_action_link(sub_action_id):
-    """Where an organisation user acts on a sub-action: its row in "My actions"."""
-    return url_for("workspace.my_actions") + f"#subaction-{sub_action_id}"
+    """Where an organisation user acts on a sub-action: its own page ("My actions" is paged)."""
+    return url_for("plan.sub_action", sub_action_id=sub_action_id)
 
 
 from . import flags, views  # noqa: E402,F401  (routes register on bp)

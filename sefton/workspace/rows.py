@@ -1,11 +1,12 @@
 """What the workspace pages show: the organisation's rows (in a fixed number of queries), its
 counts, and the filters. Every query starts from sefton.access / sefton.queries."""
 import datetime as dt
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import access, dates, progress, queries
+from .. import access, dates, progress, queries, reminders
 from ..extensions import db
 from ..models import (
     RETURNED,
@@ -19,9 +20,12 @@ from ..models import (
 from ..progress import status_column
 from ..status import COLOURS, GREEN, GREY, LABELS, RED
 
+DATE_REQUESTED = "date_requested"
 STATUS_FILTERS = {GREEN: LABELS[GREEN], GREY: LABELS[GREY], RED: LABELS[RED],
-                  SUBMITTED: "Evidence awaiting review", RETURNED: "Evidence returned"}
+                  SUBMITTED: "Evidence awaiting review", RETURNED: "Evidence returned",
+                  DATE_REQUESTED: "New due dates requested"}
 DUE_FILTERS = {"overdue": "Overdue", "next30": "Due in the next 30 days"}
+PAGE_SIZE = 50  # rows on a page of the full list
 
 
 def filter_conditions(status, due, today):
@@ -30,6 +34,9 @@ def filter_conditions(status, due, today):
         conditions.append(status_column(today) == status)
     elif status in (SUBMITTED, RETURNED):
         conditions.append(SubAction.state == status)
+    elif status == DATE_REQUESTED:  # a request awaiting a decision, as the counts and the reminders say
+        conditions.append(SubAction.id.in_(select(DueDateRequest.sub_action_id)
+                                           .where(DueDateRequest.status == DueDateRequest.PENDING)))
     if due == "overdue":
         conditions.append(status_column(today) == RED)
     elif due == "next30":
@@ -38,18 +45,125 @@ def filter_conditions(status, due, today):
     return conditions
 
 
-def grouped(user, org_id, status="", due="", today=None):
-    """[(section, [(recommendation, [rows])])] of the recommendations assigned to the organisation:
-    its own sub-actions and, unfiltered, its co-owners' (read-only), in plan order; empty groups
-    dropped."""
-    recs = queries.recommendations_in(user, access.assigned_to(org_id), queries.live_recommendations(today))
-    conditions = filter_conditions(status, due, today)
-    if conditions:
+# --- what "My actions" opens on ------------------------------------------------------------------
+
+ROWS_SHOWN = 50  # rows on the page, shared among the groups; the rest are on the filtered full list
+# (group, the categories of sefton.reminders it gathers): the panel's and the e-mails' own rules.
+GROUPS = ((reminders.RETURNED, (reminders.RETURNED,)),
+          (reminders.OVERDUE, (reminders.OVERDUE,)),
+          (reminders.DUE_30, (reminders.DUE_7, reminders.DUE_30)),
+          (reminders.DATES_PENDING, (reminders.DATES_PENDING,)))
+
+
+@dataclass
+class Group:
+    category: str  # the sefton.reminders category that names it (notify.MORE has its full list)
+    heading: str
+    items: list  # reminders.Item, in the reminders' order
+    rows: list = field(default_factory=list)  # the rows shown here
+    above: list = field(default_factory=list)  # items whose row an earlier group shows
+
+    @property
+    def count(self):
+        return len(self.items)
+
+    @property
+    def more(self):
+        """How many of the group are neither shown here nor above."""
+        return self.count - len(self.rows) - len(self.above)
+
+
+def shares(wanted, budget=ROWS_SHOWN):
+    """Rows for each group, `budget` in all: an equal share each, what a small group leaves over
+    going to the others. shares([280, 40, 0]) == [25, 25, 0]; shares([280, 5]) == [45, 5]."""
+    given = [0] * len(wanted)
+    left = budget
+    open_ = [i for i, n in enumerate(wanted) if n > 0]
+    while left > 0 and open_:
+        each = max(left // len(open_), 1)
+        for i in list(open_):
+            extra = min(each, wanted[i] - given[i], left)
+            given[i] += extra
+            left -= extra
+            if given[i] == wanted[i]:
+                open_.remove(i)
+            if not left:
+                break
+    return given
+
+
+def needs_doing(user, found, today):
+    """[Group] of what needs doing, from the "Needs your attention" items (`found`,
+    sefton.reminders.panel), so that the page, the panel and the e-mails never disagree: returned,
+    overdue, due within 30 days, new due dates awaiting a decision. A row is shown once, in the
+    first group it belongs to (later groups link to it), ROWS_SHOWN rows at most on the page.
+    3 queries for the rows, whatever the plan's size."""
+    groups, earlier = [], set()
+    for category, parts in GROUPS:
+        items, ids = [], set()
+        for part in parts:
+            for item in found.get(part, ()):
+                if item.sub.id not in ids:  # one line per sub-action
+                    ids.add(item.sub.id)
+                    items.append(item)
+        group = Group(category, reminders.HEADINGS[category], items)
+        group.rows = [i.sub.id for i in items if i.sub.id not in earlier]  # candidates, cut below
+        earlier |= ids
+        groups.append(group)
+    shown = set()
+    for group, n in zip(groups, shares([len(g.rows) for g in groups])):
+        group.rows = group.rows[:n]
+        group.above = [i for i in group.items if i.sub.id in shown]
+        shown.update(group.rows)
+    wanted = [i for g in groups for i in g.rows]
+    by_id = {}
+    if wanted:
+        by_id = {row.id: row for row in attach(queries.sub_action_rows(user, SubAction.id.in_(wanted), as_at=today))}
+    for group in groups:  # a row the person may no longer see (none in practice) is left out
+        group.rows = [by_id[i] for i in group.rows if i in by_id]
+    return groups
+
+
+# --- the full list, a page at a time ------------------------------------------------------------
+
+def full_list(user, org_id, status="", due="", today=None, page=1):
+    """One page of the full list: the organisation's sub-actions on the recommendations assigned to
+    it (unfiltered, its co-owners' too, read-only) in plan order, PAGE_SIZE rows a page, paged in
+    SQL. Returns a Page; None when `page` is past the last page."""
+    where = [access.assigned_to(org_id), queries.live_sub_actions(today), *filter_conditions(status, due, today)]
+    if status or due:
         # A filter picks the organisation's own work, as the counts above it do; co-owners' rows
         # are shown for context only when nothing is filtered.
-        conditions.append(SubAction.owner_id == org_id)
-    rows = attach(queries.sub_action_rows(user, access.assigned_to(org_id), queries.live_sub_actions(today),
-                                          *conditions, as_at=today))
+        where.append(SubAction.owner_id == org_id)
+    total = db.session.scalar(access.sub_actions(user).where(*where).with_only_columns(func.count(SubAction.id)))
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    if not 1 <= page <= pages:
+        return None
+    # From page 2 on, the last row of the page before comes too: it says whether the first
+    # section and recommendation continue from there.
+    before = 1 if page > 1 else 0
+    rows = queries.sub_action_rows(user, *where, as_at=today, limit=PAGE_SIZE + before,
+                                   offset=(page - 1) * PAGE_SIZE - before)
+    previous, rows = (rows[0], rows[1:]) if before else (None, rows)
+    attach(rows)
+    recs = queries.recommendations_in(user, Recommendation.id.in_({r.sub_action.recommendation_id for r in rows}))
+    continued = set()
+    if previous is not None:
+        continued = {("rec", previous.sub_action.recommendation_id),
+                     ("section", previous.sub_action.recommendation.section_id)}
+    return Page(group_by_section(recs, rows), total, pages, continued)
+
+
+@dataclass
+class Page:
+    sections: list  # [(section, [(recommendation, [rows])])]
+    total: int
+    pages: int
+    continued: set  # ("section", id) and ("rec", id) that began on the page before
+
+
+def group_by_section(recs, rows):
+    """[(section, [(recommendation, [rows])])] in plan order, empty recommendations dropped."""
     sections = []
     for rec, rec_rows in queries.group_by_recommendation(recs, rows):
         if not rec_rows:
@@ -120,3 +234,17 @@ def summary(review, org, today):
         "table_id": "progress-own",
         "caption": f"Progress of {org.name} as at {dates.format_date(today)}",
     }
+
+
+THEME_LENGTH = 90
+
+
+def short_theme(title, limit=THEME_LENGTH):
+    """A section's theme cut to its first clause, or at a word within `limit` characters, with "…";
+    the title itself when short enough."""
+    if len(title) <= limit:
+        return title
+    first = title.split(";", 1)[0].strip()
+    if len(first) <= limit:
+        return first + "…"
+    return title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(") + "…"

@@ -2,12 +2,13 @@
 import io
 from urllib.parse import urlsplit
 
-from flask import abort, g, render_template, request, send_file, url_for
+from flask import abort, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from .. import access, audit, dates, htmx, workflow
 from ..extensions import db
 from ..history import entries as history_entries
+from ..notifications.panel import items_for
 from ..web import current_review, safe_path
 from . import bp, rows
 
@@ -44,22 +45,63 @@ bp.add_app_template_global(workflow.pending_date_request, "pending_date_request"
 
 # --- pages ------------------------------------------------------------------------------------------
 
+def _workspace():
+    """The signed-in person's organisation and the current review, or 404 (a reviewer without one)."""
+    org, review = current_user.organisation, current_review()
+    if org is None or review is None:
+        abort(404)
+    return org, review
+
+
 @bp.get("/my-actions")
 @access.signed_in(access.ORG, access.REVIEWER)
 def my_actions():
-    org = current_user.organisation
-    review = current_review()
-    if org is None or review is None:
-        abort(404)
+    """What needs doing, by the rules of the "Needs your attention" panel and the reminder e-mails."""
+    if any(request.args.get(name) for name in ("status", "due", "page")):
+        # Links of before the full list moved (e-mails already sent, bookmarks) keep their filters.
+        return redirect(url_for("workspace.all_sub_actions", **request.args), 302)
+    org, review = _workspace()
+    today = dates.today()
+    found = items_for(current_user, review, today)
+    return render_template("workspace/my_actions.html", org=org,
+                           groups=rows.needs_doing(current_user, found, today), **rows.summary(review, org, today))
+
+
+@bp.get("/my-actions/all")
+@access.signed_in(access.ORG, access.REVIEWER)
+def all_sub_actions():
+    """Every sub-action of the recommendations assigned to the organisation, filtered, a page at a time."""
+    org, review = _workspace()
     today = dates.today()
     status = request.args.get("status", "")
     status = status if status in rows.STATUS_FILTERS else ""
     due = request.args.get("due", "")
     due = due if due in rows.DUE_FILTERS else ""
-    sections = rows.grouped(current_user, org.id, status, due, today)
-    return render_template("workspace/my_actions.html", org=org, sections=sections, status=status, due=due,
-                           status_filters=rows.STATUS_FILTERS, due_filters=rows.DUE_FILTERS,
+    page = _page_number()
+    found = rows.full_list(current_user, org.id, status, due, today, page)
+    if found is None:
+        abort(404)
+    return render_template("workspace/all_sub_actions.html", org=org, sections=found.sections, status=status,
+                           due=due, status_filters=rows.STATUS_FILTERS, due_filters=rows.DUE_FILTERS,
+                           page=page, pages=found.pages, total=found.total, continued=found.continued,
+                           page_size=rows.PAGE_SIZE,
                            **rows.summary(review, org, today))
+
+
+def _page_number():
+    """?page=N: 1 when absent; 400 when not a number; a number too large for any page reads as past
+    the last page (404), never as an integer the database cannot hold."""
+    raw = request.args.get("page", "")
+    if not raw:
+        return 1
+    if not raw.isascii() or not raw.isdigit():
+        abort(400)
+    return int(raw) if len(raw) <= 9 else 0
+
+
+@bp.app_template_filter()
+def short_theme(title):
+    return rows.short_theme(title)
 
 
 @bp.get("/sub-actions/<int:sub_action_id>/history")
