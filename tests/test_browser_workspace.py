@@ -125,3 +125,112 @@ def test_org_user_journey_without_javascript(live_server, browser):
     finally:
         context.close()
         checker.context.close()
+
+
+def test_keyboard_only_row_forms_and_where_focus_lands(live_server, page):
+    """Tab and Enter only: a form opened from the row takes focus on its first field; a refused post
+    puts focus on the row's error summary; a change puts it on the row's status; Cancel gives it back
+    to the link that opened the form. Never <body>."""
+    base = live_server.url
+    sa = own_sub_action()
+    page.set_default_timeout(15000)
+    sign_in(page, base, "ahch@demo.test")
+    page.goto(f"{base}/my-actions")
+    row = page.locator(f"#subaction-{sa.id}")
+    opener = row.get_by_role("link", name="Write a progress note")
+    body_focused = "document.activeElement === document.body"
+
+    # Open, then cancel: focus goes to the field, then back to the link.
+    opener.focus()
+    page.keyboard.press("Enter")
+    field = row.get_by_label("Progress note")
+    expect(field).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(row.get_by_role("button", name="Add note")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(row.get_by_role("link", name=re.compile("^Cancel"))).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(row.locator(".app-row-form")).to_have_count(0)
+    expect(row.get_by_role("link", name="Write a progress note")).to_be_focused()
+
+    # A refused note: the error summary, announced, has focus and links to the field.
+    page.keyboard.press("Enter")
+    expect(field).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    summary = row.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    expect(summary.get_by_role("link", name="Enter the progress note")).to_be_visible()
+    assert not page.evaluate(body_focused)
+
+    # Typed and sent with the keyboard: the row is updated and its status has focus.
+    row.get_by_label("Progress note").focus()
+    page.keyboard.type("Agreed at the board by keyboard.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text("Progress note added.")
+    expect(row).to_contain_text("Agreed at the board by keyboard.")
+    expect(row.locator(".app-row-status")).to_be_focused()
+    assert page.locator("#flash").get_attribute("aria-live") == "polite"  # the live region stayed
+
+    # Ask for a new due date, then cancel the request: focus stays in the row each time.
+    row.get_by_role("link", name="Ask for a new due date").focus()
+    page.keyboard.press("Enter")
+    expect(row.get_by_label("New due date")).to_be_focused()
+    page.keyboard.type("4 July 2019")
+    page.keyboard.press("Tab")
+    page.keyboard.type("The board meets in June.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(row).to_contain_text("New date requested: 4 July 2019")
+    expect(row.locator(".app-row-status")).to_be_focused()
+    row.get_by_role("button", name=re.compile("Cancel this request")).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text("Request for a new due date cancelled")
+    expect(row).not_to_contain_text("New date requested")
+    expect(row.locator(".app-row-status")).to_be_focused()
+    assert axe_violations(page) == []
+
+
+def test_a_note_typed_on_a_row_someone_else_changed_is_kept(live_server, page):
+    """409 in place: the row as it is now, the note still in its box, the error summary focused;
+    sent again it is saved. Withdraw asks first and "Keep it" changes nothing."""
+    from sqlalchemy import update
+
+    from sefton.extensions import db
+    from sefton.models import SubAction
+
+    base = live_server.url
+    sa = own_sub_action()
+    page.set_default_timeout(15000)
+    sign_in(page, base, "ahch@demo.test")
+    page.goto(f"{base}/my-actions")
+    row = page.locator(f"#subaction-{sa.id}")
+    row.get_by_role("link", name="Write a progress note").click()
+    expect(row.get_by_label("Progress note")).to_be_focused()
+    # Meanwhile someone else changes the sub-action.
+    db.session.execute(update(SubAction).where(SubAction.id == sa.id).values(version=SubAction.version + 1))
+    db.session.commit()
+    row.get_by_label("Progress note").fill("Written while someone else was changing it.")
+    row.get_by_role("button", name="Add note").click()
+    summary = row.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Someone else changed this sub-action")
+    expect(summary).to_contain_text("Your note is kept")
+    expect(summary).to_be_focused()
+    expect(row.get_by_label("Progress note")).to_have_value("Written while someone else was changing it.")
+    assert axe_violations(page) == []
+    row.get_by_role("button", name="Add note").click()
+    expect(page.locator("#flash")).to_contain_text("Progress note added.")
+    expect(row).to_contain_text("Written while someone else was changing it.")
+    expect(row.locator(".app-row-status")).to_be_focused()
+
+    submitted = own_sub_action(state="submitted")
+    other = page.locator(f"#subaction-{submitted.id}")
+    page.goto(f"{base}/my-actions")
+    other.get_by_role("link", name="Withdraw submission").click()
+    expect(other).to_contain_text("Are you sure you want to withdraw the evidence")
+    expect(other.get_by_role("button", name="Withdraw", exact=True)).to_be_focused()
+    other.get_by_role("link", name=re.compile("^Keep it")).click()
+    expect(other.get_by_role("link", name="Withdraw submission")).to_be_focused()
+    expect(other).to_contain_text("Evidence submitted, awaiting review")
