@@ -13,7 +13,6 @@ from sefton import asat, plan_state, reminders
 from sefton.extensions import db
 from sefton.models import AuditEvent, DueDateRequest, Organisation, ProgressNote, SubAction, recommendation_owners
 from test_workspace import (
-    PDF,
     TODAY,
     add_member,
     count,
