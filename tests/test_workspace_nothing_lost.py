@@ -261,6 +261,10 @@ def test_cancelling_a_date_request_is_audited_and_ends_it_everywhere(app, client
                             data={"version": sa.version, "csrf_token": Auth(reviewer).token("/review")})
     assert refused.status_code == 409
     assert "cancelled this request for a new due date" in refused.get_data(as_text=True)
+    in_place = reviewer.post(f"/review/date-requests/{req.id}/decline",
+                             data={"version": sa.version, "comment": "No."},
+                             headers={"HX-Request": "true", "X-CSRFToken": Auth(reviewer).token("/review")})
+    assert in_place.status_code == 409 and "Cancelled by Alder Hey" in in_place.get_data(as_text=True)
     db.session.expire_all()
     assert req.status == "withdrawn" and sa.current_due_on == due
     assert events_of(sa)[-1].action == "due_date.cancelled"
