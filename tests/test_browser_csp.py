@@ -45,7 +45,8 @@ def test_no_page_of_any_role_breaks_the_content_security_policy(live_server, pag
         assert page.evaluate("window.__csp || []") == [], path
     if role == "org":  # an htmx swap (the history of a sub-action) with the indicator styles of app.css
         page.goto(f"{live_server.url}/my-actions")
-        page.locator("[id^=subaction-] summary, [id^=subaction-] a[hx-get]").first.click()
+        page.locator("[id^=subaction-] a[data-hx-get]").first.click()  # a row's form, fetched when opened
+        expect(page.locator("[id^=subaction-] .app-row-form")).to_have_count(1)
         assert page.evaluate("window.__csp || []") == []
     about_csp = [text for text in console if "Content Security Policy" in text or "Content-Security-Policy" in text]
     assert about_csp == []
