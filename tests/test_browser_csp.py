@@ -23,7 +23,9 @@ def _pages(role):
                                    .order_by(EvidenceSubmission.id))
     common = ["/", f"/sections/{section}", f"/sub-actions/{sub_action}", "/reports/"]
     if role == "org":
-        return common + ["/my-actions"]
+        submitted = db.session.scalar(select(SubAction.id).where(SubAction.owner_id == ahch, SubAction.state == "submitted")
+                                      .order_by(SubAction.id))
+        return common + ["/my-actions", f"/sub-actions/{submitted}/withdraw"]
     return common + ["/review", f"/review/submissions/{submission}", "/flagged", "/reports/submissions",
                      "/reports/meeting-pack"]
 
