@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, false, or_, select
 from . import dates, duties
 from .extensions import db
 from .models import (
+    DueDateRequest,
     EvidenceFile,
     EvidenceSubmission,
     Recommendation,
@@ -187,6 +188,23 @@ def can_change(user, sub_action) -> bool:
         and sub_action.owner_id == user.organisation_id
         and (sub_action.retired_on is None or dates.today() < sub_action.retired_on)
     )
+
+
+def can_cancel_date_request(user, request) -> bool:
+    """A request for a new due date is cancelled by the organisation that asked for it: the members
+    who may change the sub-action (its org users, and a reviewer who belongs to that organisation,
+    as they may ask for one). Viewers and admins never; another organisation's reviewer decides."""
+    return can_change(user, request.sub_action)
+
+
+def get_date_request_to_cancel(user, request_id):
+    """A date request on a sub-action the user sees (else 404) and may change (else 403)."""
+    request = _one_or_404(select(DueDateRequest).where(
+        DueDateRequest.id == request_id,
+        DueDateRequest.sub_action_id.in_(sub_actions(user).with_only_columns(SubAction.id))))
+    if not can_cancel_date_request(user, request):
+        abort(403)
+    return request
 
 
 def can_see_evidence(user, sub_action) -> bool:

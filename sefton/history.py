@@ -19,6 +19,7 @@ WHAT = {
     "due_date.requested": "New due date requested",
     "due_date.accepted": "New due date agreed",
     "due_date.declined": "New due date declined",
+    "due_date.cancelled": "New due date request cancelled",
     "sub_action.added": "Added to the plan",
     "sub_action.edited": "Changed by the Task and Finish group office",
     "sub_action.moved": "Moved within its recommendation",

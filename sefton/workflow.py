@@ -249,6 +249,39 @@ def request_due_date(user, sub_action, new_due_on, reason, *, version):
     return req
 
 
+def cancel_date_request(user, request, *, version):
+    """The organisation withdraws its own request for a new due date before a reviewer decides on it
+    (status "withdrawn", `withdrawn_on` today: "as at" an earlier date it was still pending). The due
+    date does not change."""
+    sub_action = request.sub_action
+    if not access.can_cancel_date_request(user, request):
+        raise WorkflowError("Only the organisation that asked for this date can cancel the request.")
+    if request.status != DueDateRequest.PENDING:
+        raise StaleError(REQUEST_GONE)
+    _check_version(sub_action, version)
+    before = audit.snapshot(sub_action)
+    request.status = DueDateRequest.WITHDRAWN
+    request.withdrawn_on = dates.today()
+    _touch(sub_action)
+    _flush()
+    audit.record("due_date.cancelled", request, sub_action=sub_action, actor=user, before=before,
+                 after={**audit.snapshot(sub_action), "request_id": request.id,
+                        "requested_due_on": request.requested_due_on})
+    return request
+
+
+REQUEST_GONE = "This request for a new due date has already been decided or cancelled."
+
+
+def request_closed_message(request) -> str:
+    """Why a date request can no longer be decided or cancelled, in words."""
+    if request.status == DueDateRequest.WITHDRAWN:
+        when = f" on {dates.format_date(request.withdrawn_on)}" if request.withdrawn_on else ""
+        return (f"{request.sub_action.owner.name} cancelled this request for a new due date{when}. "
+                "There is nothing to decide.")
+    return REQUEST_GONE
+
+
 # --- reviewers ------------------------------------------------------------------------------
 
 def accept_submission(user, submission, comment="", *, version):
@@ -296,7 +329,7 @@ def decide_due_date(user, request, accept: bool, comment="", *, version):
     if not access.can_decide_date(user, request):
         raise WorkflowError(access.why_not_decide_on(user, request))
     if request.status != DueDateRequest.PENDING:
-        raise WorkflowError("This request has already been decided or withdrawn.")
+        raise WorkflowError(request_closed_message(request))
     comment = bounded(comment, "The comment", "comment")
     if not accept and not comment:
         raise WorkflowError("Give the reason for declining the request")

@@ -128,4 +128,10 @@ EXPECTED = {  # route: (anon, own, other, reviewer, viewer, admin)
     "POST workspace.request_due_date": ("login", 422, 404, 403, 403, 403),
     "POST workspace.submit_evidence": ("login", 422, 404, 403, 403, 403),
     "POST workspace.withdraw_submission": ("login", 409, 404, 403, 403, 403),
+    # a row's forms fetched when opened (htmx; a plain GET is sent to the sub-action's page)
+    "GET workspace.row_form": ("login", 302, 404, 403, 403, 403),
+    "GET workspace.row": ("login", 302, 404, 403, 403, 403),
+    "GET workspace.confirm_withdraw": ("login", 200, 404, 403, 403, 403),
+    # no version sent: refused as stale (409) once access is granted, so nothing is cancelled
+    "POST workspace.cancel_date_request": ("login", 409, 404, 403, 403, 403),
 }

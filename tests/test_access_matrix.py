@@ -63,6 +63,7 @@ def _objects():
         "review_id": cqc.review_id,
         "import_id": upload.id,
         "token": "not-a-real-token",
+        "kind": "note",
     }
 
 

@@ -36,7 +36,7 @@ def total_green(page):
 def submit_evidence(page, base, sa_id, description):
     page.goto(f"{base}/my-actions/all")  # the full list's first page: the sub-action is in section 4
     row = page.locator(f"#subaction-{sa_id}")
-    row.locator("summary", has_text="Upload evidence").click()
+    row.get_by_role("link", name="Upload evidence").click()  # the form is fetched into the row
     row.locator("textarea[name=description]").fill(description)
     row.locator("input[type=file][name=files]").set_input_files(
         files=[{"name": "board-minutes.txt", "mimeType": "text/plain", "buffer": EVIDENCE}])

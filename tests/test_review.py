@@ -65,7 +65,9 @@ def post(client, auth, url, data, htmx=False):
 
 def oob(html, element_id):
     """The out-of-band element with this id in an htmx response."""
-    match = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*hx-swap-oob="true"[^>]*>(.*?)</\1>', html, re.S)
+    # #flash is swapped by its content only (innerHTML): the live region stays in the page.
+    swap = "innerHTML" if element_id == "flash" else "true"
+    match = re.search(rf'<(\w+)[^>]* id="{element_id}"[^>]*hx-swap-oob="{swap}"[^>]*>(.*?)</\1>', html, re.S)
     assert match, f"no out-of-band #{element_id}"
     return match.group(0)
 

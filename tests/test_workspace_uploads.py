@@ -94,7 +94,7 @@ def test_a_request_over_the_size_limit_gets_a_clear_message(app, client, ahch, h
     assert response.status_code == (422 if htmx else 413)
     assert "The upload is too large" in html and "up to 20 MB" in html
     if htmx:
-        assert is_row_only(html, sa.id) and " open>" in html
+        assert is_row_only(html, sa.id) and 'class="app-row-form"' in html and "nhsuk-error-summary" in html
     else:
         assert "There is a problem" in html and 'name="files"' in html
     _assert_nothing_saved(app, sa, before, events, version)

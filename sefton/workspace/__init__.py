@@ -6,7 +6,7 @@ from .. import web
 
 bp = Blueprint("workspace", __name__)
 
-from . import actions, views  # noqa: E402,F401  (the routes register themselves on bp)
+from . import actions, row_forms, views  # noqa: E402,F401  (the routes register themselves on bp)
 
 web.add_nav("workspace.my_actions", "My actions", ("org", "reviewer"),
             when=lambda user: user.organisation_id is not None)

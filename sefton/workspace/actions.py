@@ -25,6 +25,16 @@ FIELD_OF = {
 }
 
 
+# What a person types in each form: kept when the change is refused as stale (409).
+TYPED = {"note": ("body",), "evidence": ("description",), "date": ("new_due_on", "reason")}
+KEPT = {
+    "note": "Your note is kept in the box below: check it against the current state and add it again.",
+    "evidence": ("Your description is kept below: check it against the current state, choose the files "
+                 "again and submit again."),
+    "date": "The date and reason you gave are kept below: check them against the current state and send them again.",
+}
+
+
 class Invalid(Exception):
     """Input refused before it reaches the workflow (a date that is not a date, a refused file):
     every field's error at once, {field: message}."""
@@ -87,6 +97,18 @@ def request_due_date(sub_action_id):
     return _act(sub_action_id, "date", apply, "New due date requested. A reviewer will decide on it.")
 
 
+@bp.post("/date-requests/<int:request_id>/cancel")
+@access.signed_in(*MEMBERS)
+def cancel_date_request(request_id):
+    req = access.get_date_request_to_cancel(current_user, request_id)
+
+    def apply(sa, version):
+        workflow.cancel_date_request(current_user, req, version=version)
+
+    return _act(req.sub_action_id, None, apply,
+                "Request for a new due date cancelled. The due date has not changed.")
+
+
 # --- answers --------------------------------------------------------------------------------------
 
 def _act(sub_action_id, form, apply, success):
@@ -98,11 +120,14 @@ def _act(sub_action_id, form, apply, success):
     try:
         apply(sa, version)
         db.session.commit()
-    except (workflow.StaleError, StaleDataError):
+    except (workflow.StaleError, StaleDataError) as exc:
         db.session.rollback()
-        if htmx.is_htmx():
-            flash(str(STALE), "error")  # the plain page shows it in its error summary
-        return _answer(sub_action_id, 409, form=None, notice=str(STALE))
+        # Nothing written; what was typed comes back in the form beside the row as it is now.
+        notice = str(exc) if isinstance(exc, workflow.StaleError) else str(STALE)
+        kept = any((request.form.get(name) or "").strip() for name in TYPED.get(form, ()))
+        if kept:
+            notice += " " + KEPT[form]
+        return _answer(sub_action_id, 409, form=form if kept else None, notice=notice)
     except Invalid as exc:
         db.session.rollback()
         return _answer(sub_action_id, 422, form=form, errors=exc.errors)
@@ -122,8 +147,8 @@ def _act(sub_action_id, form, apply, success):
 def _answer(sub_action_id, status, form=None, errors=None, notice=None):
     """The row in its current state (with the form that failed open, and its errors)."""
     row = rows.one(current_user, sub_action_id)
-    context = {"row": row, "open_form": form, "errors": errors or {}, "notice": notice,
-               "values": request.form if status == 422 else {}}
+    context = {"row": row, "open_form": form, "errors": errors or {}, "notice": notice, "answer_status": status,
+               "values": request.form if status in (409, 422) else {}}
     if htmx.is_htmx():
         org, review = current_user.organisation, current_review()
         context.update(rows.summary(review, org, dates.today()))

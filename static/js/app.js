@@ -49,3 +49,41 @@ document.addEventListener("submit", function (event) {
     if (status) status.textContent = "";
   }, 8000);
 });
+
+// Workspace rows (issue 12): a row's forms are fetched into it, and every change swaps the row in
+// place. Keyboard focus then lands in the new row, never on <body>: on its error summary when the
+// change was refused (422, 409), on the first field of a form just opened, back on the link that
+// opened a form just cancelled, else on the row's status cell.
+var rowFocus = null;
+
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var elt = event.detail && event.detail.elt;
+  var row = elt && elt.closest ? elt.closest("tr.app-workspace-row") : null;
+  if (!row) return;
+  rowFocus = {
+    id: row.id,
+    opens: elt.getAttribute("data-app-opens"),
+    cancel: elt.getAttribute("data-app-cancel"),
+  };
+});
+
+document.addEventListener("htmx:afterRequest", function (event) {
+  var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
+  // Other errors swap nothing in place (only the #flash banner): focus stays where it was.
+  if (!(status >= 200 && status < 300) && status !== 409 && status !== 422) rowFocus = null;
+});
+
+document.addEventListener("htmx:afterSettle", function () {
+  if (!rowFocus) return;
+  var want = rowFocus;
+  var row = document.getElementById(want.id);
+  if (!row) return;
+  rowFocus = null;
+  var target = row.querySelector(".app-row-error-summary");
+  if (!target && want.opens) {
+    target = row.querySelector(".app-row-form textarea, .app-row-form input:not([type=hidden]), .app-row-form button");
+  }
+  if (!target && want.cancel) target = row.querySelector('[data-app-opens="' + want.cancel + '"]');
+  if (!target) target = row.querySelector(".app-row-status");
+  if (target) target.focus();
+});
