@@ -96,7 +96,8 @@ def test_my_actions_opens_on_what_needs_doing_by_the_reminders_rules(app, client
     assert "Only one ward audited." in returned and "The minutes are of the wrong meeting." in returned
     assert f'href="#subaction-{open_ones[2].id}"' in group_block(html, reminders.OVERDUE)
     # The rows have their controls; the panel on this page keeps only the decisions not yet seen.
-    assert "Add note" in re.search(rf'<tr [^>]*id="subaction-{open_ones[1].id}".*?</tr>', html, re.S).group(0)
+    row = re.search(rf'<tr [^>]*id="subaction-{open_ones[1].id}".*?</tr>', html, re.S).group(0)
+    assert "Write a progress note" in row and "/forms/note" in row  # its form is fetched when opened
     panel = html[html.index('id="attention"'):html.index("</section>", html.index('id="attention"'))]
     assert 'data-category="decided"' in panel
     assert not re.search(r'data-category="(returned|overdue|due_7|due_30|dates_pending)"', panel)
@@ -237,7 +238,8 @@ def test_links_from_the_panel_and_the_e_mails_land_on_the_row(app, client, ahch)
         assert endpoint == "plan.sub_action" and values == {"sub_action_id": item.sub.id}
         page = client.get(f"/sub-actions/{item.sub.id}").get_data(as_text=True)
         row = re.search(rf'<tr [^>]*id="subaction-{item.sub.id}".*?</tr>', page, re.S).group(0)
-        assert "Add note" in row  # the row, with its controls
+        assert "Write a progress note" in row  # the row, with its controls
+        assert "Add note" in page  # and the page's own plain forms
     with app.test_request_context():
         links = notify.Links("org")
         assert links.row(items[0].sub.id).endswith(f"/sub-actions/{items[0].sub.id}")

@@ -58,18 +58,29 @@ def signed_in(app, email):
 # --- the page is light: forms come when opened -------------------------------------------------------
 
 def test_my_actions_rows_carry_links_not_forms(app, client, ahch):
-    html = client.get("/my-actions").get_data(as_text=True)
-    rows = re.findall(r'<tr class="nhsuk-table__row app-workspace-row" id="subaction-(\d+)"', html)
+    """Every page of the full list (and the default view): the rows link to their forms, which are
+    fetched when opened; only "Cancel this request" is a form in a row."""
+    pages, page = [], 1
+    while (response := client.get(f"/my-actions/all?page={page}")).status_code == 200:
+        pages.append(response.get_data(as_text=True))
+        page += 1
+    pages.append(client.get("/my-actions").get_data(as_text=True))
+    html = "".join(pages)
+    rows = set(re.findall(r'<tr class="nhsuk-table__row app-workspace-row" id="subaction-(\d+)"', html))
     own = [sid for sid in rows if f'data-hx-get="/sub-actions/{sid}/forms/note"' in html]
     assert len(rows) > 40 and len(own) > 20
     # Before issue 12 every own row carried 3 or 4 forms with textareas (about 135 forms, 120 textareas).
     pending = count(DueDateRequest, DueDateRequest.status == "pending",
                     DueDateRequest.sub_action_id.in_(select(SubAction.id).where(SubAction.owner_id == org("ahch").id)))
     assert html.count("<textarea") == 0
-    in_rows = re.findall(r'<tr class="nhsuk-table__row app-workspace-row".*?</tr>', html, re.S)
-    forms = re.findall(r"<form [^>]*>", "".join(in_rows))
-    assert len(forms) == pending and all("/cancel" in f for f in forms)  # only "Cancel this request"
-    assert html.count("<form") < 20
+    in_rows = re.findall(r'<tr class="nhsuk-table__row app-workspace-row" id="subaction-(\d+)".*?</tr>', html, re.S)
+    cancel_forms = set()
+    for block in re.findall(r'<tr class="nhsuk-table__row app-workspace-row".*?</tr>', html, re.S):
+        forms = re.findall(r"<form [^>]*>", block)
+        assert all("/cancel" in f for f in forms)  # only "Cancel this request"
+        cancel_forms.update(forms)
+    assert in_rows and len(cancel_forms) == pending
+    assert all(p.count("<form") < 20 for p in pages)
     for name in ('name="body"', 'name="description"', 'name="new_due_on"', 'name="reason"', 'type="file"'):
         assert name not in html
     for sid in own[:5]:
@@ -131,9 +142,10 @@ def test_fragment_routes_answer_only_the_owning_organisation(app, client, ahch):
         assert co.get(path, headers=HX).status_code == 403  # read only for a co-owner
         for email in ("viewer@demo.test", "admin@demo.test", "reviewer@demo.test"):
             assert signed_in(app, email).get(path, headers=HX).status_code == 403
-    co_row = re.search(rf'<tr [^>]*id="subaction-{sa.id}".*?</tr>', co.get("/my-actions").get_data(as_text=True),
-                       re.S).group(0)
-    assert "data-hx-get" not in co_row and "Write a progress note" not in co_row
+    co_page = co.get(f"/sub-actions/{sa.id}").get_data(as_text=True)  # where its row's links would lead
+    assert sa.ref in co_page
+    assert f"/sub-actions/{sa.id}/forms/" not in co_page and "Write a progress note" not in co_page
+    assert 'name="body"' not in co_page  # nor the page's plain forms
 
 
 # --- nothing lost: a stale note is kept --------------------------------------------------------------
