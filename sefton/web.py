@@ -157,11 +157,12 @@ def page_of(total, name="page", size=PAGE_SIZE):
 def page_link(endpoint, name, number, anchor=""):
     """The address of page `number` of a list on `endpoint`, keeping the other query arguments (its
     filters, the other list's page) of the page being shown."""
-    args = request.args.to_dict() if request.method == "GET" else {}
+    args = {key: value for key, value in request.args.items() if value} if request.method == "GET" else {}
     args.pop(name, None)
     if number > 1:
         args[name] = number
-    return url_for(endpoint, **args) + anchor
+    # Escaped here: nhsuk-frontend-jinja's macros (.jinja files) render without autoescaping.
+    return Markup.escape(url_for(endpoint, **args) + anchor)
 
 
 REVIEW_KEY = "review_id"

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from .. import access, audit, dates, htmx, workflow
+from .. import access, audit, dates, htmx, web, workflow
 from ..extensions import db
 from ..history import entries as history_entries
 from ..notifications.panel import items_for
@@ -84,7 +84,7 @@ def all_sub_actions():
     return render_template("workspace/all_sub_actions.html", org=org, sections=found.sections, status=status,
                            due=due, status_filters=rows.STATUS_FILTERS, due_filters=rows.DUE_FILTERS,
                            page=page, pages=found.pages, total=found.total, continued=found.continued,
-                           page_size=rows.PAGE_SIZE,
+                           page_size=rows.PAGE_SIZE, pager=web.Page(page, found.total, rows.PAGE_SIZE),
                            **rows.summary(review, org, today))
 
 
