@@ -23,7 +23,7 @@ def journey(page, base, rec_id, *, checker=None):
     page.get_by_role("link", name="Administration").first.click()
     expect(page.locator("h1")).to_have_text("Administration")
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Plan").first.click()
+    page.get_by_role("link", name="Plan", exact=True).first.click()
     expect(page.locator("h1")).to_have_text("Plan")
     assert axe_violations(page) == []
     page.locator(f"#section-{section_of(rec_id)}").get_by_role("link").first.click()

@@ -12,6 +12,15 @@ from test_workspace import PDF, own_sub_action
 pytestmark = pytest.mark.browser
 
 
+def goto_row(page, base, sa_id):
+    """The page of "My actions"' full list that holds the sub-action's row (plan order, 50 a page)."""
+    for n in range(1, 10):
+        page.goto(f"{base}/my-actions/all?page={n}")
+        if page.locator(f"#subaction-{sa_id}").count():
+            return page.locator(f"#subaction-{sa_id}")
+    raise AssertionError(f"sub-action {sa_id} is on no page of the full list")
+
+
 def journey(page, base, sa_id, *, js, checker=None):
     """checker: with JavaScript off, axe (which is JavaScript) runs on a copy of the page's HTML in a
     page of its own at the same origin."""
@@ -71,7 +80,7 @@ def journey(page, base, sa_id, *, js, checker=None):
     expect(row).to_contain_text("Evidence submitted, awaiting review")
     expect(row.get_by_role("link", name="board-minutes.pdf")).to_be_visible()
     if not js:  # the plain forms came back to the sub-action's page; the counts are on My actions
-        page.get_by_role("link", name="My actions").first.click()
+        page.goto(f"{base}/my-actions/all")
     expect(page.locator('#workspace-counts [data-count="submitted"]')).to_have_text(str(submitted + 1))
     # The progress table swapped out of band is whole, in its place, and not inside the plan table.
     expect(page.locator("#progress-own table tbody tr")).not_to_have_count(0)
@@ -148,8 +157,7 @@ def test_keyboard_only_row_forms_and_where_focus_lands(live_server, page):
     sa = own_sub_action()
     page.set_default_timeout(15000)
     sign_in(page, base, "ahch@demo.test")
-    page.goto(f"{base}/my-actions")
-    row = page.locator(f"#subaction-{sa.id}")
+    row = goto_row(page, base, sa.id)
     opener = row.get_by_role("link", name="Write a progress note")
     body_focused = "document.activeElement === document.body"
 
@@ -218,8 +226,7 @@ def test_a_note_typed_on_a_row_someone_else_changed_is_kept(live_server, page):
     sa = own_sub_action()
     page.set_default_timeout(15000)
     sign_in(page, base, "ahch@demo.test")
-    page.goto(f"{base}/my-actions")
-    row = page.locator(f"#subaction-{sa.id}")
+    row = goto_row(page, base, sa.id)
     row.get_by_role("link", name="Write a progress note").click()
     expect(row.get_by_label("Progress note")).to_be_focused()
     # Meanwhile someone else changes the sub-action.
@@ -239,8 +246,7 @@ def test_a_note_typed_on_a_row_someone_else_changed_is_kept(live_server, page):
     expect(row.locator(".app-row-status")).to_be_focused()
 
     submitted = own_sub_action(state="submitted")
-    other = page.locator(f"#subaction-{submitted.id}")
-    page.goto(f"{base}/my-actions")
+    other = goto_row(page, base, submitted.id)
     other.get_by_role("link", name="Withdraw submission").click()
     expect(other).to_contain_text("Are you sure you want to withdraw the evidence")
     expect(other.get_by_role("button", name="Withdraw", exact=True)).to_be_focused()
