@@ -43,8 +43,10 @@ def load(today: dt.date, *, user=None, review_id=None, decisions_since=None, per
     for sid, section, rec_pos, pos, text, owner, review, due_on, colour, state in rows:
         subs[sid] = dict(id=sid, ref=f"{section}.{rec_pos}.{pos}", text=text, owner_id=owner, section=section,
                          review_id=review, due_on=due_on, colour=colour, state=state)
-    if person is not None:
-        ids = list(subs)  # a few rows: the next queries take them by id instead of filtering the plan again
+    if person is not None and db.engine.dialect.name == "sqlite":
+        # A few rows: on SQLite the next queries take them by id rather than filter the plan again
+        # (at 40x: 51 -> 32 ms). PostgreSQL does better with the subquery (p95 61 ms, 138 by id).
+        ids = list(subs)
 
     s = EvidenceSubmission
     returned = db.session.execute(
