@@ -77,7 +77,14 @@ def put(cache_key, review, kind, body):
             .order_by(ReportCache.created_at.desc(), ReportCache.id.desc()).limit(limit))
     db.session.execute(delete(ReportCache).where(ReportCache.kind == kind,
                                                  ReportCache.id.not_in(keep.scalar_subquery())))
-    db.session.commit()
+    # Committed without expiring what the request has loaded: the page goes on rendering it, and
+    # expired objects would be loaded again one query at a time.
+    session, expire = db.session(), db.session().expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def fetch(kind, review, as_at, scope, sees_all, render):

@@ -1,4 +1,5 @@
 """What the review pages load, always starting from sefton.access (a fixed number of queries)."""
+import json
 from dataclasses import dataclass, field
 
 from flask import abort
@@ -23,6 +24,7 @@ from ..queries import (
     sub_action_loads,
     sub_action_rows,
 )
+from ..reports import cache
 from ..web import current_review
 
 
@@ -213,9 +215,22 @@ def colour_of(user, sub_action):
 
 
 def totals(user):
-    """The whole plan's counts as at the business date (the dashboard's Total row)."""
+    """The whole plan's counts as at the business date (the dashboard's Total row), kept in the report
+    cache like the dashboard's tables (the same key: review, date, last audit event): every review
+    page shows them, and at 40 times the plan they cost 45 ms to work out on PostgreSQL."""
     review = current_review()
-    return progress.by_section(review.id, dates.today()).total if review else None
+    if review is None:
+        return None
+    today = dates.today()
+
+    def work():
+        return json.dumps(progress.by_section(review.id, today).total.as_dict()).encode()
+
+    body, _ = cache.fetch("review-totals.json", review, today, "all", True, work)
+    found = json.loads(body)
+    total = progress.Row(found["key"], found["label"], found["actions"], found["sub_actions"])
+    total.counts = {status.GREEN: found["green"], status.GREY: found["grey"], status.RED: found["red"]}
+    return total
 
 
 def filter_choices():
