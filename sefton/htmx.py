@@ -47,7 +47,7 @@ def redirect_to_login():
 
 
 def fragment(template, status=200, oob=(), **context):
-    """Render a partial, followed by out-of-band partials (templates that carry hx-swap-oob).
+    """Render a partial, followed by out-of-band partials (templates that carry data-hx-swap-oob).
 
     Each out-of-band part is wrapped in <template>: when the main part is a table row the response
     is parsed in table context, where a <div> or <table> would be moved out of place; htmx 2 swaps

@@ -13,6 +13,24 @@ def sign_in(page, base_url, email):
     page.wait_for_url(f"{base_url}/")
 
 
+def settle(page):
+    """Wait until the page's layout is final: NHS.UK frontend's header has run (it moves links that do
+    not fit into its "More" menu, one animation frame after each resize), the fonts are in and two
+    frames have been drawn. A scan before that raced the header on a loaded machine (axe target-size
+    on links mid-move). Waits for events, never for a fixed time."""
+    page.wait_for_load_state("load")
+    page.evaluate("""async () => {
+      const header = document.querySelector('[data-module="nhsuk-header"]');
+      const started = performance.now();
+      while (header && document.body.classList.contains('nhsuk-frontend-supported')
+             && !header.hasAttribute('data-nhsuk-header-init') && performance.now() - started < 30000) {
+        await new Promise(r => requestAnimationFrame(r));
+      }
+      await document.fonts.ready;
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }""")
+
+
 def axe_violations(page, checker=None):
     """axe-core (WCAG 2.2 AA tags) on the page as it is now; [] when clean. With JavaScript off,
     axe (which is JavaScript) cannot run in the page: pass `checker`, a page of a JavaScript-enabled
@@ -20,6 +38,7 @@ def axe_violations(page, checker=None):
     if checker is not None:
         checker.set_content(page.content())
         page = checker
+    settle(page)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"

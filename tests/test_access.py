@@ -133,7 +133,7 @@ def test_htmx_errors_swap_only_the_flash_banner(demo_client, demo_auth):
     assert response.status_code == 404
     assert response.headers["HX-Reswap"] == "none"
     body = response.get_data(as_text=True)
-    assert '<div id="flash" hx-swap-oob="innerHTML">' in body and "<html" not in body
+    assert '<div id="flash" data-hx-swap-oob="innerHTML">' in body and "<html" not in body
 
 
 def test_htmx_post_with_expired_session_goes_to_sign_in(demo_client):

@@ -8,7 +8,7 @@ import pytest
 from flask import current_app
 
 from access_matrix import EXPECTED, QUERY, USERS
-from browser import axe_violations, sign_in
+from browser import axe_violations, settle, sign_in
 from test_access_matrix import _objects
 
 pytestmark = pytest.mark.browser
@@ -51,6 +51,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(live_server, 
             if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
                 continue  # a page that needs more than the matrix's objects
             checked += 1
+            settle(page)
             overflow = page.evaluate("""() => {
                 const width = document.documentElement.clientWidth;
                 const wide = [...document.querySelectorAll('body *')].filter(e => {

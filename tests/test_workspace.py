@@ -238,8 +238,8 @@ def test_each_change_as_htmx_returns_only_the_row_with_counts_out_of_band(app, c
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:500]
     assert is_row_only(html, sa.id)
-    assert 'id="workspace-counts"' in html and 'id="progress-own" hx-swap-oob="true"' in html
-    assert '<div id="flash" hx-swap-oob="innerHTML">' in html and EXPECTED[action][3] in html
+    assert 'id="workspace-counts"' in html and 'id="progress-own" data-hx-swap-oob="true"' in html
+    assert '<div id="flash" data-hx-swap-oob="innerHTML">' in html and EXPECTED[action][3] in html
     assert "HX-Request" in response.headers["Vary"]
     delta = {"evidence": 1, "withdraw": -1}.get(action, 0)
     assert oob_count(html, "submitted") == page_count(before_page, "submitted") + delta

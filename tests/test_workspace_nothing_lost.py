@@ -326,9 +326,9 @@ def test_flash_is_swapped_by_its_content_and_the_live_region_stays(app, client, 
     sa = own_sub_action()
     html = send(client, f"/sub-actions/{sa.id}/notes", {"body": "A note.", "version": sa.version}, htmx=True,
                 token=ahch.token("/my-actions")).get_data(as_text=True)
-    assert '<div id="flash" hx-swap-oob="innerHTML">' in html and 'hx-swap-oob="true">\n  <div class="app-flash' not in html
+    assert '<div id="flash" data-hx-swap-oob="innerHTML">' in html and 'hx-swap-oob="true">\n  <div class="app-flash' not in html
     error = client.get("/sub-actions/999999/forms/note", headers=HX)
-    assert error.status_code == 404 and '<div id="flash" hx-swap-oob="innerHTML">' in error.get_data(as_text=True)
+    assert error.status_code == 404 and '<div id="flash" data-hx-swap-oob="innerHTML">' in error.get_data(as_text=True)
 
 
 def test_an_evidence_upload_refused_keeps_the_description(app, client, ahch):

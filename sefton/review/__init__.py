@@ -22,7 +22,7 @@ web.add_nav("review.flagged", "Flagged for Public Health", access.EVERYONE, when
 def count_badge(counts, oob=False):
     """The header's count of work awaiting review (queries.ReviewCounts: evidence and date requests),
     its meaning in words for screen readers; swapped out-of-band after each decision."""
-    swap = ' hx-swap-oob="true"' if oob else ""
+    swap = ' data-hx-swap-oob="true"' if oob else ""
     return Markup('<span id="review-count" class="app-count"{}>{}<span class="nhsuk-u-visually-hidden">'
                   ' {}</span></span>').format(Markup(swap), counts.total, counts.meaning)
 
