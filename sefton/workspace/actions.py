@@ -154,7 +154,7 @@ def _answer(sub_action_id, status, form=None, errors=None, notice=None):
         context.update(rows.summary(review, org, dates.today()))
         # A refusal is answered 422 for htmx (static/js/app.js swaps 422 and 409, not other errors).
         return htmx.fragment("workspace/_row.html", 422 if status >= 400 and status != 409 else status,
-                             oob=("_flash.html", "workspace/_counts.html", "plan/_progress_table.html"),
+                             oob=("_flash.html", "workspace/_counts.html", "workspace/_progress_own.html"),
                              **context)
     return render_template("workspace/refused.html", status=status, **context), status
 
