@@ -196,6 +196,10 @@ class SubAction(db.Model):
     __table_args__ = (
         db.UniqueConstraint("recommendation_id", "position", name="recommendation_position"),
         db.CheckConstraint(f"state IN {STATES}", name="state"),
+        # An organisation's sub-actions of each recommendation (My actions, the full list, counts):
+        # one index lookup per recommendation, where PostgreSQL otherwise intersects two indexes
+        # and reads every sub-action the organisation owns for each of its recommendations.
+        db.Index("ix_sub_actions_recommendation_owner", "recommendation_id", "owner_id"),
     )
 
     @property
