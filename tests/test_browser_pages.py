@@ -37,7 +37,7 @@ def _pages(role, objects):
     return pages
 
 
-@pytest.mark.parametrize("role", ["own", "reviewer", "viewer", "admin"])
+@pytest.mark.parametrize("role", ["own", "other", "reviewer", "viewer", "admin"])  # two organisations' users
 def test_no_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(live_server, browser, role):
     pages = _pages(role, _objects())
     assert len(pages) > 5

@@ -33,7 +33,7 @@ def test_every_page_of_every_role_is_valid_html(app, tmp_path):
     java = _checker()
     objects = _objects()
     files = {}
-    for role in ("own", "reviewer", "viewer", "admin", "anon"):
+    for role in ("own", "other", "reviewer", "viewer", "admin", "anon"):
         client = app.test_client()
         if USERS[role]:
             assert Auth(client).login(USERS[role]).status_code == 302, role
