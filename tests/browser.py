@@ -36,9 +36,12 @@ def axe_violations(page, checker=None):
     axe (which is JavaScript) cannot run in the page: pass `checker`, a page of a JavaScript-enabled
     context at the same origin, and axe runs on a copy of the page's HTML there."""
     if checker is not None:
+        # A copy: its module scripts do not load at about:blank, and a page without JavaScript is
+        # laid out once it has loaded, so there is nothing to wait for.
         checker.set_content(page.content())
         page = checker
-    settle(page)
+    else:
+        settle(page)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
