@@ -19,16 +19,20 @@ def settle(page):
     frames have been drawn. A scan before that raced the header on a loaded machine (axe target-size
     on links mid-move). Waits for events, never for a fixed time."""
     page.wait_for_load_state("load")
-    page.evaluate("""async () => {
+    ready = page.evaluate("""async () => {
       const header = document.querySelector('[data-module="nhsuk-header"]');
       const started = performance.now();
-      while (header && document.body.classList.contains('nhsuk-frontend-supported')
-             && !header.hasAttribute('data-nhsuk-header-init') && performance.now() - started < 30000) {
+      // The header's module script loads only at the app's origin (not in a copy at about:blank).
+      const waits = header && location.protocol.startsWith('http')
+                    && document.body.classList.contains('nhsuk-frontend-supported');
+      while (waits && !header.hasAttribute('data-nhsuk-header-init') && performance.now() - started < 30000) {
         await new Promise(r => requestAnimationFrame(r));
       }
       await document.fonts.ready;
       await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return !waits || header.hasAttribute('data-nhsuk-header-init');
     }""")
+    assert ready, "the NHS header's script did not run on this page within 30 s"
 
 
 def axe_violations(page, checker=None):
@@ -36,12 +40,12 @@ def axe_violations(page, checker=None):
     axe (which is JavaScript) cannot run in the page: pass `checker`, a page of a JavaScript-enabled
     context at the same origin, and axe runs on a copy of the page's HTML there."""
     if checker is not None:
-        # A copy: its module scripts do not load at about:blank, and a page without JavaScript is
-        # laid out once it has loaded, so there is nothing to wait for.
+        # A fresh document each time: a module script runs once per document, so a second copy
+        # written into the same one would keep its header uninitialised.
+        checker.reload()
         checker.set_content(page.content())
         page = checker
-    else:
-        settle(page)
+    settle(page)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"

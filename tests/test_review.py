@@ -150,7 +150,7 @@ def test_accept_as_a_plain_form(client, reviewer):
     sa, before, pending = sub.sub_action, audit_total(), pending_total()
     response = post(client, reviewer, f"/review/submissions/{sub.id}/accept",
                     {"comment": "Good evidence.", "version": sa.version})
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/review/submissions/{sub.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/review/submissions/{sub.id}#decision-title")
     assert (sub.status, sa.state, sa.accepted_on) == ("accepted", "accepted", dt.date(2019, 4, 1))
     assert sub.decision_comment == "Good evidence." and sub.fingerprint == workflow.fingerprint(sub.files)
     assert one_new_event(before, "evidence.accepted") and pending_total() == pending - 1

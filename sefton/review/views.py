@@ -126,7 +126,9 @@ def _decide(submission_id, action):
               "success")
     if htmx.is_htmx():
         return _submission_response(sub, 200)
-    return redirect(url_for("review.submission", submission_id=sub.id, **queue_filter()))
+    # Back at the decision panel: the page opens there, and the next Tab reaches "Next in the queue"
+    # (without JavaScript nothing else moves the keyboard's place).
+    return redirect(url_for("review.submission", submission_id=sub.id, **queue_filter()) + "#decision-title")
 
 
 def _submission_response(sub, status, errors=None, values=None):
