@@ -80,8 +80,11 @@ def _pending_evidence(user):
     return access.evidence_submissions(user).where(EvidenceSubmission.status == EvidenceSubmission.PENDING, _live())
 
 
-def pending_count(user):
-    return db.session.scalar(select(func.count()).select_from(_pending_evidence(user).subquery()))
+def queue_counts(user):
+    """(evidence, date requests) awaiting review that the user may see, in one query."""
+    return tuple(db.session.execute(select(
+        select(func.count()).select_from(_pending_evidence(user).subquery()).scalar_subquery(),
+        select(func.count()).select_from(_pending_dates(user).subquery()).scalar_subquery())).one())
 
 
 def _decidable_evidence(user):
@@ -162,10 +165,6 @@ def pending_date_requests(user, *, limit=None, offset=None):
              .options(*sub_action_loads(DueDateRequest.sub_action), joinedload(DueDateRequest.requested_by))
              .order_by(DueDateRequest.requested_at, DueDateRequest.id).limit(limit).offset(offset))
     return list(db.session.scalars(query).unique())
-
-
-def pending_date_count(user):
-    return db.session.scalar(select(func.count()).select_from(_pending_dates(user).subquery()))
 
 
 def _pending_dates(user):

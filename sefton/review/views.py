@@ -64,8 +64,8 @@ def _counts():
     """What review pages show above their lists and swap out of band; worked out after any change
     the request made, and kept for the header's count of the same page (g.review_counts)."""
     g.review_counts = queries.review_counts(current_user)
-    return {"pending_count": queries.pending_count(current_user),
-            "date_count": queries.pending_date_count(current_user),
+    pending, dates_pending = queries.queue_counts(current_user)
+    return {"pending_count": pending, "date_count": dates_pending,
             "review_counts": g.review_counts, "plan_due_on": queries.plan_due_on(),
             "totals": queries.totals(current_user), "as_at": dates.today()}
 
@@ -176,7 +176,8 @@ def _queue_page(status=200, org=None, section=None, row_errors=None, row_values=
     counts = _counts()
     # Each list a page at a time (web.PAGE_SIZE rows): ?page= for the evidence, ?dates_page= for
     # the date requests, so that either can be paged through while the other stays where it is.
-    evidence_page = web.page_of(queries.pending_total(current_user, org, section))
+    total = queries.pending_total(current_user, org, section) if org or section is not None else counts["pending_count"]
+    evidence_page = web.page_of(total)
     dates_page = web.page_of(counts["date_count"], "dates_page")
     submissions = queries.pending_submissions(current_user, org, section, limit=evidence_page.size,
                                               offset=evidence_page.offset)
