@@ -45,6 +45,9 @@ def journey(page, base, sa_id, *, js, checker=None):
         row.get_by_role("link", name=name).click()
         if js:
             expect(row.locator(".app-row-form")).to_be_visible()
+            # The swap has settled: static/js/app.js has put focus in the form (a field filled
+            # before that raced it on a loaded machine).
+            expect(row.locator(".app-row-form :focus")).to_have_count(1)
             return row
         expect(page.locator("h1")).to_have_text(re.compile("Sub-action|Withdraw submission"))
         return page.locator(".app-page-forms") if page.locator(".app-page-forms").count() else page

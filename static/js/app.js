@@ -79,6 +79,10 @@ document.addEventListener("htmx:afterSettle", function () {
   var row = document.getElementById(want.id);
   if (!row) return;
   rowFocus = null;
+  var active = document.activeElement;
+  // A form just opened where the user is already in one of its fields (they clicked into it
+  // before the swap settled): leave them there, never pull focus back to the first field.
+  if (want.opens && active && active.closest && active.closest("#" + want.id + " .app-row-form")) return;
   var target = row.querySelector(".app-row-error-summary");
   if (!target && want.opens) {
     target = row.querySelector(".app-row-form textarea, .app-row-form input:not([type=hidden]), .app-row-form button");
