@@ -53,16 +53,20 @@ def _tab_reaches(page, locator):
     expect(locator).to_be_focused()
 
 
-def _open_from_row(page, row, name, js):
+def _open_from_row(page, row, name, first_field, js):
     """Enter on the row's link: with JavaScript the form comes into the row with focus on its first
-    field; without, the sub-action's page opens at the form's heading and Tab reaches its field."""
+    field; without, the sub-action's page opens at the form's heading and Tab reaches that field.
+    Returns where the form's fields are, with focus on `first_field` (its label)."""
     row.get_by_role("link", name=name).focus()
     page.keyboard.press("Enter")
     if js:
+        expect(row.get_by_label(first_field)).to_be_focused()
         return row
     expect(page.locator("h1")).to_have_text(re.compile("Sub-action"))
     _arrived(page)
-    return page.locator(".app-page-forms")
+    form = page.locator(".app-page-forms")
+    _tab_reaches(page, form.get_by_label(first_field))
+    return form
 
 
 def test_org_user_note_evidence_and_date_request_by_keyboard(live_server, keyboard_page):
@@ -84,12 +88,7 @@ def test_org_user_note_evidence_and_date_request_by_keyboard(live_server, keyboa
             assert page.evaluate(IN_ROW, sa.id), "the next Tab does not land in the updated row"
 
     # A progress note.
-    form = _open_from_row(page, row, "Write a progress note", js)
-    field = form.get_by_label("Progress note")
-    if js:
-        expect(field).to_be_focused()
-    else:
-        _tab_reaches(page, field)
+    form = _open_from_row(page, row, "Write a progress note", "Progress note", js)
     page.keyboard.type("Agreed at the board, by keyboard.")
     _tab_reaches(page, form.get_by_role("button", name="Add note"))
     page.keyboard.press("Enter")
@@ -100,12 +99,7 @@ def test_org_user_note_evidence_and_date_request_by_keyboard(live_server, keyboa
     # Evidence. The file field is reached by Tab; the files are then given to it as the system's
     # file dialog would (that dialog is outside the page; opening it with Space is the browser's own
     # behaviour, and headless Chromium sometimes sent no file chooser for it on a loaded machine).
-    form = _open_from_row(page, row, "Upload evidence", js)
-    description = form.get_by_label("What the evidence shows")
-    if js:
-        expect(description).to_be_focused()
-    else:
-        _tab_reaches(page, description)
+    form = _open_from_row(page, row, "Upload evidence", "What the evidence shows", js)
     page.keyboard.type("Minutes of the board that agreed the policy.")
     files = form.get_by_label("Files")
     _tab_reaches(page, files)
@@ -119,12 +113,7 @@ def test_org_user_note_evidence_and_date_request_by_keyboard(live_server, keyboa
     back_at_row()
 
     # A new due date.
-    form = _open_from_row(page, row, "Ask for a new due date", js)
-    when = form.get_by_label("New due date")
-    if js:
-        expect(when).to_be_focused()
-    else:
-        _tab_reaches(page, when)
+    form = _open_from_row(page, row, "Ask for a new due date", "New due date", js)
     page.keyboard.type("4 July 2019")
     _tab_reaches(page, form.get_by_label("Reason"))
     page.keyboard.type("The board meets again in June.")

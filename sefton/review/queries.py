@@ -80,8 +80,12 @@ def _pending_evidence(user):
     return access.evidence_submissions(user).where(EvidenceSubmission.status == EvidenceSubmission.PENDING, _live())
 
 
-def queue_counts(user):
-    """(evidence, date requests) awaiting review that the user may see, in one query."""
+def queue_counts(user, theirs):
+    """(evidence, date requests) awaiting review that the user may see, in one query. `theirs`: the
+    user's ReviewCounts; for someone who does not decide they are these very figures, not asked
+    again."""
+    if not theirs.deciding:
+        return theirs.evidence, theirs.dates
     return tuple(db.session.execute(select(
         select(func.count()).select_from(_pending_evidence(user).subquery()).scalar_subquery(),
         select(func.count()).select_from(_pending_dates(user).subquery()).scalar_subquery())).one())

@@ -64,7 +64,7 @@ def _counts():
     """What review pages show above their lists and swap out of band; worked out after any change
     the request made, and kept for the header's count of the same page (g.review_counts)."""
     g.review_counts = queries.review_counts(current_user)
-    pending, dates_pending = queries.queue_counts(current_user)
+    pending, dates_pending = queries.queue_counts(current_user, g.review_counts)
     return {"pending_count": pending, "date_count": dates_pending,
             "review_counts": g.review_counts, "plan_due_on": queries.plan_due_on(),
             "totals": queries.totals(current_user), "as_at": dates.today()}
