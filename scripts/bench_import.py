@@ -6,7 +6,7 @@ Builds the demo (through the migrations and sefton.demo.load) in a temporary SQL
 PostgreSQL database given with --database-url (its content is REPLACED: give a scratch database),
 adds an empty review (code BENCH-2019) and generates a workbook with the export's columns: the
 demo's plan over and over (sections 1-15, 16-30, ...), cut at --sub-actions rows. Then it times,
-through sefton.admin.importing (what /admin/import calls):
+through sefton.plan.importing.service (what /admin/import calls):
 
 - upload: the file read and stored (PendingImport);
 - preview: the file re-read and parsed against the review (10,000 rows to add);
@@ -101,9 +101,9 @@ def main():
         app = build(url)
         from sqlalchemy import func, select
 
-        from sefton.admin import importing
         from sefton.extensions import db
         from sefton.models import AuditEvent, Review, SubAction, User
+        from sefton.plan.importing import service as importing
 
         with app.app_context():
             admin = db.session.scalar(select(User).where(User.email == "admin@demo.test"))

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_pages.py [--factor 40] [--requests 20] [--database-url URL] [--pages TEXT]
 
-Builds the demo scaled `factor` times (sefton.scale, as `flask --app app scale-demo` does: every
+Builds the demo scaled `factor` times (sefton.demo.scale, as `flask --app app scale-demo` does: every
 count of the progress table `factor` times the deck's) in a temporary SQLite file, or in the
 PostgreSQL database given with --database-url (its content is REPLACED: give a scratch database).
 Then, through the Flask test client (one worker, no network), signs in as each page's user with the
@@ -62,7 +62,8 @@ def main():
     from flask_migrate import upgrade
     from sqlalchemy import event, func, select
 
-    from sefton import create_app, demo, scale
+    from sefton import create_app, demo
+    from sefton.demo import scale
     from sefton.extensions import db
     from sefton.models import EvidenceSubmission, Recommendation, Section, SubAction
 

@@ -37,13 +37,13 @@ def main():
 
     from flask_migrate import upgrade
     from sqlalchemy import select
+    from weasyprint import HTML
 
     from sefton import create_app, dates, demo
     from sefton.extensions import db
     from sefton.models import User
     from sefton.reports import data, pdf
     from sefton.web import current_review
-    from weasyprint import HTML
 
     def make_app(path):
         return create_app({"TESTING": True, "SEFTON_DEMO": True, "SEFTON_TODAY": "2019-04-01",

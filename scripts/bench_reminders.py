@@ -4,8 +4,8 @@
 
 Builds the demo (through the migrations) in a temporary SQLite file, or in the PostgreSQL database
 given with --database-url (its content is REPLACED: give a scratch database), makes the plan
-`factor` times over with sefton.scale (about 9,800 sub-actions at 40) and `users` accounts across
-the organisations, then times `sefton.digests.run` for Monday 1 April 2019 (the office's weekly
+`factor` times over with sefton.demo.scale (about 9,800 sub-actions at 40) and `users` accounts across
+the organisations, then times `sefton.notifications.digests.run` for Monday 1 April 2019 (the office's weekly
 summary included) and its commit, counting the SQL statements sent (a before_cursor_execute
 event) and the e-mails written. Then runs the same day again (nothing new: dedupe keys). Target:
 within 30 s, and a number of statements that does not grow with the number of sub-actions.
@@ -32,9 +32,11 @@ def main():
     from flask_migrate import upgrade
     from sqlalchemy import event, func, select
 
-    from sefton import create_app, demo, digests, scale
+    from sefton import create_app, demo
+    from sefton.demo import scale
     from sefton.extensions import db
     from sefton.models import OutboxMessage, SubAction, User
+    from sefton.notifications import digests
 
     tmp = tempfile.TemporaryDirectory()
     url = args.database_url or f"sqlite:///{os.path.join(tmp.name, 'bench.db')}"

@@ -42,14 +42,18 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import accounts, admin, auth, backup, cli, htmx, mail, notifications, plan, reports, review, web, workspace
+    # Importing a capability registers its routes and its header links (tests/test_layout.py keeps
+    # each capability to those below it).
+    from . import accounts, admin, backup, cli, figures, htmx, notifications, plan, reports, review, web, workspace
 
     web.init_app(app)
     htmx.init_app(app)
-    auth.init_app(app)
-    mail.init_app(app)
-    for area in (auth, accounts, plan, workspace, review, reports, admin, notifications):
-        app.register_blueprint(area.bp)
+    figures.init_app(app)
+    accounts.init_app(app)
+    notifications.init_app(app)
+    for bp in (accounts.auth_bp, accounts.accounts_bp, plan.plan_bp, workspace.bp, review.bp, reports.bp, admin.bp,
+               plan.plan_admin_bp, plan.imports_bp, accounts.people_bp, notifications.bp):
+        app.register_blueprint(bp)
     cli.init_app(app)
     backup.init_app(app)
     if app.config["SEFTON_DEMO"] and not app.config.get("TESTING"):

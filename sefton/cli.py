@@ -7,10 +7,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from . import dates, demo, digests, mail, passwords, progress
-from .accounts import manage
+from . import dates, demo
+from .accounts import manage, passwords
 from .extensions import db
+from .figures import progress
 from .models import ROLES, Organisation, Review, User
+from .notifications import digests, mail
 
 COLUMNS = ["Section", "Number of actions", "Number of sub-actions", "Green", "Grey (not yet due)", "Red"]
 
@@ -48,7 +50,7 @@ def scale_demo_command(factor, users, force):
         demo.load(force=force)
     except demo.DemoRefused as exc:
         raise click.ClickException(str(exc)) from None
-    from . import scale
+    from .demo import scale
 
     scale.build(factor, users=users)
     db.session.commit()

@@ -9,9 +9,7 @@
 - Any other error answer to htmx (400, 403, 404, 413, 500…) swaps nothing in place
   (HX-Reswap: none) and shows its message through the out-of-band #flash banner.
 """
-from flask import make_response, render_template, request, url_for
-from flask import redirect as flask_redirect
-
+from flask import make_response, redirect as flask_redirect, render_template, request, url_for
 
 SWAPPED_ERRORS = (409, 422)  # answered with the row or form re-rendered (see static/js/app.js)
 

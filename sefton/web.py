@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select, text
 from werkzeug.routing import IntegerConverter
 
-from . import access, dates, htmx, status
+from . import access, dates, htmx
 from .extensions import db
 from .models import Review
 
@@ -223,7 +223,6 @@ def init_app(app):
     app.add_template_filter(dates.format_date, "uk_date")
     app.add_template_filter(dates.format_datetime, "uk_datetime")
     app.add_template_filter(file_size, "file_size")
-    app.add_template_global(status.LABELS, "STATUS_LABELS")
     app.add_template_global(access, "access")
     app.add_template_global(page_link, "page_link")
 

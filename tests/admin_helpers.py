@@ -3,7 +3,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from sefton import progress
+from sefton.figures import progress
 from sefton.extensions import db
 from sefton.models import Organisation, Recommendation, Review, Section, SubAction
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from access_matrix import EXPECTED, QUERY, ROLES, USERS
 from conftest import Auth
 from sefton.extensions import db
-from sefton.plan_import.files import REQUIRED_COLUMNS
+from sefton.plan.importing.files import REQUIRED_COLUMNS
 from sefton.models import (
     CqcSubmission,
     DueDateRequest,

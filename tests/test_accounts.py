@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from conftest import Auth
 from mailserver import link_in, smtp_server, wait_for_mail  # noqa: F401  (fixture)
-from sefton import sessions
+from sefton.accounts import sessions
 from sefton.extensions import db
 from sefton.models import AccountToken, AuditEvent, Organisation, OutboxMessage, User, UserSession
 

@@ -6,7 +6,7 @@ import pyotp
 from sqlalchemy import select
 
 from conftest import Auth
-from sefton import passwords, totp
+from sefton.accounts import passwords, totp
 from sefton.extensions import db
 from sefton.models import AuditEvent, RecoveryCode, User
 

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from sefton import plan_import
-from sefton.admin import importing
+from sefton.plan import importing as plan_import
+from sefton.plan.importing import service as importing
 from sefton.extensions import db
 from sefton.models import AuditEvent, Organisation, OriginalDueChange, PendingImport, SubAction
 from sefton.web import current_review

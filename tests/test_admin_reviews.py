@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from admin_helpers import EARLIER, TODAY, figures, form_token, org, sefton
-from sefton import progress
+from sefton.figures import progress
 from sefton.extensions import db
 from sefton.models import AuditEvent, EvidenceSubmission, Review, Section, SubAction
 

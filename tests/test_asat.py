@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from sefton import asat, dates
-from sefton.asat_sql import pending_request_clause, workflow_state_column
+from sefton.figures import asat
+from sefton import dates
+from sefton.figures.asat_sql import pending_request_clause, workflow_state_column
 from sefton.extensions import db
 from sefton.models import DueDateRequest, EvidenceSubmission, SubAction
 

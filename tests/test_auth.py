@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from conftest import PASSWORD
-from sefton.auth import SIGN_IN_FAILED
+from sefton.accounts.auth import SIGN_IN_FAILED
 
 
 def test_sign_in_and_out(client, auth):

@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import select, text
 
 from conftest import _make_app
-from sefton import progress
+from sefton.figures import progress
 from sefton.extensions import db
 from sefton.models import AuditEvent, EvidenceFile, Organisation, Review
 from test_demo_start import fresh_database

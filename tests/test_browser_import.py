@@ -12,7 +12,7 @@ from browser import axe_violations
 from browser import sign_in
 from sefton.extensions import db
 from sefton.models import Recommendation, Section, SubAction
-from sefton.plan_import import IMPORTED
+from sefton.plan.importing import IMPORTED
 
 pytestmark = pytest.mark.browser
 TEXT = "Audit the transition plans of young people leaving CAMHS (imported)"

@@ -85,7 +85,7 @@ def test_panel_and_settings_without_javascript(live_server, browser):
 
 
 def test_the_one_click_setting_page(live_server, page, app):
-    from sefton import notify, reminders
+    from sefton.notifications import notify, reminders
     from sefton.extensions import db
     from sefton.models import User
     from sqlalchemy import select

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from mailserver import MailServer, free_port, html_of, smtp_server, text_of, wait_for_mail  # noqa: F401  (fixture)
-from sefton import mail
+from sefton.notifications import mail
 from sefton.extensions import db
 from sefton.models import OutboxMessage, User
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from conftest import Auth
-from sefton import notify, plan_state, reminders, scale
+from sefton.notifications import notify, plan_state, reminders
+from sefton.demo import scale
 from sefton.extensions import db
 from sefton.models import DueDateRequest, EvidenceSubmission, Recommendation, Review, SubAction, User
 from sefton.models import recommendation_owners

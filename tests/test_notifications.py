@@ -10,7 +10,8 @@ from sqlalchemy import event, func, select
 
 from conftest import Auth
 from mailserver import smtp, smtp_server  # noqa: F401  (fixtures)
-from sefton import mail, notify, plan_state, reminders, workflow
+from sefton.notifications import mail, notify, plan_state, reminders
+from sefton import workflow
 from sefton.extensions import db
 from sefton.models import (
     DueDateRequest,

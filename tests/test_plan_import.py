@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from sefton import plan_import as pi
+from sefton.plan import importing as pi
 
 AHCH = pi.Org(1, "ahch", "Alder Hey Children's NHS Foundation Trust", "AHCH")
 NWBH = pi.Org(2, "nwbh", "North West Boroughs Healthcare NHS Foundation Trust", "NWBH")

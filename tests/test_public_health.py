@@ -120,7 +120,7 @@ def test_reviewers_may_flag_but_not_respond(app, client, auth):
 def test_the_flagged_page_shows_50_at_a_time_both_lists(app, client, auth):
     """At 15 times the demo the flagged recommendations and those that may be flagged are each paged
     in SQL (?page=, ?others_page=): every one on exactly one page."""
-    from sefton import scale
+    from sefton.demo import scale
     from sefton.models import Recommendation
 
     scale.build(15)

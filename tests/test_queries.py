@@ -138,7 +138,7 @@ def test_my_actions_queries_are_fixed_at_40_times_the_plan(app, client, auth):
     """The default view, the full list's first page and a later one, filtered or not: the same
     number of statements at the demo's size and at 40 times the plan (sefton.scale, as
     `flask --app app scale-demo --factor 40` builds it)."""
-    from sefton import scale
+    from sefton.demo import scale
 
     auth.login("ahch@demo.test")
     pages = ["/my-actions", "/my-actions/all", "/my-actions/all?page=3", "/my-actions/all?status=grey&due=next30"]

@@ -3,7 +3,7 @@ sub-actions) as at the demo's size: nothing is loaded one row at a time."""
 import pytest
 from sqlalchemy import select
 
-from sefton import scale
+from sefton.demo import scale
 from sefton.extensions import db
 from sefton.models import EvidenceSubmission, Organisation, Recommendation, Section, SubAction
 from test_queries import count_queries

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from sefton import reminders as r
-from sefton import workdays
-from sefton.status import GREEN, GREY, RED
+from sefton.notifications import reminders as r
+from sefton.notifications import workdays
+from sefton.figures.status import GREEN, GREY, RED
 
 TODAY = dt.date(2019, 4, 1)  # a Monday
 AHCH, NWBH = 1, 2

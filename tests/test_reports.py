@@ -10,7 +10,8 @@ from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from sefton import dates, progress
+from sefton import dates
+from sefton.figures import progress
 from sefton.extensions import db
 from sefton.models import Organisation, Recommendation, Section, SubAction, User, recommendation_owners
 from sefton.reports import data, excel, pdf

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from conftest import Auth
 from sefton import access, workflow
-from sefton.evidence import Checked
+from sefton.workflow.evidence import Checked
 from sefton.extensions import db
 from sefton.models import AuditEvent, DueDateRequest, EvidenceSubmission, Organisation, SubAction, User
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conftest import Auth
 from sefton import access, workflow
-from sefton.evidence import Checked
+from sefton.workflow.evidence import Checked
 from sefton.extensions import db
 from sefton.models import DueDateRequest, EvidenceSubmission, Organisation, ProgressNote, SubAction, User
 

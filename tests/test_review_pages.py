@@ -9,7 +9,7 @@ import re
 from sqlalchemy import func, select
 
 from conftest import Auth
-from sefton import status
+from sefton.figures import status
 from sefton.extensions import db
 from sefton.models import AuditEvent, EvidenceSubmission, Organisation, Recommendation, SubAction
 
@@ -163,7 +163,7 @@ def test_a_return_changes_no_colour(app, client, auth):
 def test_the_queue_shows_50_at_a_time_and_every_item_is_on_exactly_one_page(app, client, auth):
     """At 15 times the demo (210 submissions, 60 date requests awaiting) the queue pages each list in
     SQL: ?page= for the evidence, ?dates_page= for the date requests, each keeping the other."""
-    from sefton import scale
+    from sefton.demo import scale
 
     scale.build(15)
     db.session.commit()

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from sefton import sessions
+from sefton.accounts import sessions
 from sefton.extensions import db
 from sefton.models import ProgressNote, User, UserSession
 

@@ -4,11 +4,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from sefton import status
+from sefton.figures import status
 from sefton.extensions import db
 from sefton.models import SubAction
-from sefton.progress import status_column
-from sefton.status import GREEN, GREY, RED, Acceptance, DueChange, History, OriginalChange
+from sefton.figures.progress import status_column
+from sefton.figures.status import GREEN, GREY, RED, Acceptance, DueChange, History, OriginalChange
 
 D = dt.date
 
@@ -119,9 +119,9 @@ def test_a_reviewer_accepted_revision_wins_over_the_original():
 
 @pytest.mark.parametrize("day", [D(2019, 1, 20), D(2019, 2, 15), D(2019, 3, 31), D(2019, 4, 1), D(2019, 7, 5)])
 def test_sql_and_python_agree_with_retired_added_and_corrected_sub_actions(app, day):
-    from sefton import plan_admin
+    from sefton.plan import editing as plan_admin
     from sefton.models import OriginalDueChange
-    from sefton.progress import exists_at
+    from sefton.figures.progress import exists_at
 
     sas = db.session.scalars(select(SubAction).order_by(SubAction.id)).all()
     for i, sa in enumerate(sas[:60]):

@@ -6,8 +6,9 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
-from sefton import access, progress, workflow
-from sefton.evidence import Checked
+from sefton import access, workflow
+from sefton.figures import progress
+from sefton.workflow.evidence import Checked
 from sefton.extensions import db
 from sefton.models import (
     ACCEPTED,

@@ -175,7 +175,7 @@ def test_reviewer_without_an_organisation_has_no_workspace(app, client):
     ("due=next30", lambda sa, colour: colour != "green" and TODAY <= sa.current_due_on <= TODAY + dt.timedelta(days=30)),
 ])
 def test_filters(app, client, ahch, query, check):
-    from sefton import queries
+    from sefton.figures import queries
 
     returned = own_sub_action()  # the demo may have no returned evidence of Alder Hey's own
     returned.state = "returned"
@@ -465,7 +465,7 @@ def test_reviewer_of_an_organisation_uses_the_workspace_for_its_own_sub_actions(
 
 
 def test_my_actions_queries_do_not_grow_with_the_plan(app, client, ahch):
-    from sefton import scale
+    from sefton.demo import scale
     from test_queries import count_queries
 
     def measure():

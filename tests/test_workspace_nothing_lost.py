@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from conftest import Auth
-from sefton import asat, plan_state, reminders
+from sefton.figures import asat
+from sefton.notifications import plan_state, reminders
 from sefton.extensions import db
 from sefton.models import AuditEvent, DueDateRequest, Organisation, ProgressNote, SubAction, recommendation_owners
 from test_workspace import (

@@ -165,7 +165,7 @@ def test_other_organisations_get_404_even_on_a_shared_recommendation(app, client
 
 
 def test_a_name_with_two_dots_inside_is_fine():
-    from sefton.evidence import check
+    from sefton.workflow.evidence import check
 
     assert check("report..v2.txt", b"Minutes (illustrative).\n", 1024).name == "report..v2.txt"
 

@@ -3,11 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .. import passwords
+from . import passwords
 
 
 class NewPasswordForm(FlaskForm):
-    """Choosing a password; the rule (sefton.passwords) is checked by check_new_password()."""
+    """Choosing a password; the rule (sefton.accounts.passwords) is checked by check_new_password()."""
 
     password = PasswordField("New password", validators=[DataRequired(passwords.EMPTY), Length(max=passwords.MAX_LENGTH)])
     confirm = PasswordField("Confirm the new password",

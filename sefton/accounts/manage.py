@@ -1,13 +1,14 @@
-"""What an admin does to people's accounts (views in sefton.admin.people): each function changes
+"""What an admin does to people's accounts (views in sefton.accounts.people): each function changes
 the account, audits it and queues its e-mail in the caller's transaction; the caller commits."""
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
-from .. import audit, mail, sessions
+from .. import audit
 from ..extensions import db
 from ..models import AccountToken, User
-from . import tokens
+from ..notifications import mail
+from . import sessions, tokens
 from .recovery import queue_reset
 from .views import ROLE_LABELS
 

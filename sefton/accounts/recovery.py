@@ -3,10 +3,12 @@ from flask import current_app, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from .. import access, audit, mail, sessions
+from .. import access, audit
 from ..extensions import db, limiter
 from ..models import AccountToken, User
-from . import bp, tokens
+from ..notifications import mail
+from . import sessions, tokens
+from .blueprint import accounts_bp as bp
 from .forms import ForgotPasswordForm, NewPasswordForm
 from .views import set_password
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import AccountToken
-from ..sessions import now
+from .sessions import now
 
 LIFETIME = {AccountToken.INVITE: dt.timedelta(hours=72), AccountToken.RESET: dt.timedelta(hours=1)}
 

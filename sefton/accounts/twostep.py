@@ -8,11 +8,12 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import access, audit, sessions, totp
+from .. import access, audit
 from ..extensions import db, limiter
 from ..models import RecoveryCode, User, utcnow
 from ..web import safe_path
-from . import bp
+from . import sessions, totp
+from .blueprint import accounts_bp as bp
 from .forms import CodeForm
 
 PENDING_FOR = 600  # seconds between the password and the second step

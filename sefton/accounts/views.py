@@ -2,10 +2,12 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import access, audit, dates, mail, sessions
+from .. import access, audit, dates
 from ..extensions import db
 from ..models import RecoveryCode
-from . import bp
+from ..notifications import mail
+from . import sessions
+from .blueprint import accounts_bp as bp
 from .forms import ChangePasswordForm
 
 ROLE_LABELS = {"org": "organisation user", "reviewer": "reviewer", "viewer": "viewer (read-only)",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from .. import access, dates, web
 from ..extensions import db
 from ..models import LONDON, AuditEvent, Organisation, User
-from . import bp
+from .blueprint import bp
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["When (UK time)", "Who", "Kind of change", "Object", "Object id", "Organisation", "Before", "After"]

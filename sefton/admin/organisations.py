@@ -1,14 +1,14 @@
 """Administration: organisations. Add, rename, set the short name, deactivate and reactivate.
 An organisation is never deleted once anything refers to it; a deactivated one is not offered
-when owners are assigned (sefton.admin.plan), and its past work keeps its name."""
+when owners are assigned (sefton.plan.admin_sections), and its past work keeps its name."""
 from flask import abort, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from .. import access, audit
 from ..extensions import db
+from ..forms import Reader, check_version, page, save, version
 from ..models import Organisation
-from . import bp
-from .forms import Reader, check_version, page, save, version
+from .blueprint import bp
 
 
 def snapshot(org):

@@ -7,10 +7,11 @@ from flask import current_app, render_template
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from .. import access, mail
+from .. import access
 from ..extensions import db
 from ..models import OutboxMessage
-from . import bp
+from ..notifications import mail
+from .blueprint import bp
 
 SHOWN = 200
 _URL = re.compile(r"https?://[^\s<>\"]+")

@@ -5,9 +5,9 @@ from sqlalchemy import func, select
 
 from .. import access, audit, web
 from ..extensions import db
+from ..forms import Reader, check_version, page, save, version
 from ..models import Review
-from . import bp
-from .forms import Reader, check_version, page, save, version
+from .blueprint import bp
 
 FIELDS = ("title", "body", "area", "code", "on_site_from", "on_site_to", "published_on", "plan_due_on",
           "summary", "chair", "plan_agreed_on", "governance")

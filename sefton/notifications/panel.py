@@ -1,16 +1,18 @@
-"""The "Needs your attention" panel: the same rules as the digests (sefton.reminders), for the
-signed-in person and the current review, in a fixed number of queries (sefton.plan_state)."""
+"""The "Needs your attention" panel: the same rules as the digests (sefton.notifications.reminders), for the
+signed-in person and the current review, in a fixed number of queries (sefton.notifications.plan_state)."""
 from urllib.parse import urlsplit
 
 from flask import g, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import dates, notify, plan_state, reminders
+from .. import dates
 from ..extensions import db
 from ..models import SeenItem
 from ..web import current_review, safe_path
-from . import bp
+from . import notify, plan_state, reminders
+from .blueprint import bp
+
 
 def seen_keys(user_id):
     return set(db.session.scalars(select(SeenItem.item_key).where(SeenItem.user_id == user_id)))

@@ -2,13 +2,13 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import access, audit, htmx, notify, reminders
+from .. import access, audit, htmx
 from ..extensions import csrf, db
 from ..models import SeenItem, User, utcnow
 from ..web import safe_path
-from . import bp
+from . import notify, reminders
+from .blueprint import bp
 from .panel import items_for, seen_keys
-
 
 # --- mark as seen -------------------------------------------------------------------------------
 

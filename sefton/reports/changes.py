@@ -1,4 +1,4 @@
-"""What changed between two dates, from the recorded history (sefton.progress at both dates).
+"""What changed between two dates, from the recorded history (sefton.figures.progress at both dates).
 
 Used by "changes since the last submission" to CQC and by the Task & Finish group's meeting pack.
 Every query starts from sefton.access, so an organisation user would only ever see their own.
@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import access, dates, progress, status
+from .. import access, dates
 from ..extensions import db
+from ..figures import progress, status, sub_action_loads
 from ..models import CqcSubmission, DueDateRequest, EvidenceSubmission, Recommendation, Section, SubAction
-from ..queries import sub_action_loads
 
 
 @dataclass

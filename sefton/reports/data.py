@@ -2,7 +2,7 @@
 
 A report has a scope: the whole plan (reviewers, viewers, admins) or one organisation's slice
 (the recommendations assigned to it and the sub-actions it owns, PRODUCT.md section 3), which is
-what an organisation user always gets. The figures come from sefton.progress, so that a report
+what an organisation user always gets. The figures come from sefton.figures.progress, so that a report
 shows exactly what the dashboard shows for the same date and scope.
 """
 import datetime as dt
@@ -11,10 +11,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import access, progress, status
-from ..asat_sql import pending_request_clause, workflow_state_column
+from .. import access
 from ..extensions import db
-from ..models import DueDateRequest, EvidenceSubmission, PhcResponse, User, Organisation, ProgressNote, Recommendation, Section, SubAction
+from ..figures import pending_request_clause, progress, status, workflow_state_column
+from ..models import (
+    DueDateRequest,
+    EvidenceSubmission,
+    Organisation,
+    PhcResponse,
+    ProgressNote,
+    Recommendation,
+    Section,
+    SubAction,
+    User,
+)
 
 
 @dataclass
@@ -28,7 +38,7 @@ class Item:
     evidence: list = field(default_factory=list)  # EvidenceSubmission accepted and holding at the date
     original_on: dt.date | None = None  # the original due date in force at the report's date
     revision: DueDateRequest | None = None  # the accepted request whose date is in force then
-    state: str = "open"  # the workflow state at the report's date (sefton.asat)
+    state: str = "open"  # the workflow state at the report's date (sefton.figures.asat)
     pending_request: DueDateRequest | None = None  # a due-date request awaiting a decision then
 
     @property

@@ -2,13 +2,13 @@
 import csv
 import io
 
-from .. import status
+from ..figures import status
 
 # openpyxl is imported when a workbook is made, not with the app: every worker process is about 5 MB
 # smaller at rest (100 → 95 MB measured after create_app) until someone exports to Excel.
 
 PROGRESS_COLUMNS = ["Section", "Number of actions", "Number of sub-actions", "Green", "Grey (not yet due)", "Red"]
-# The "Sub-actions" sheet and the CSV; also the import template (sefton.plan_import reads IMPORTED).
+# The "Sub-actions" sheet and the CSV; also the import template (sefton.plan.importing reads IMPORTED).
 ROW_COLUMNS = ["Review", "Section", "Section title", "Recommendation", "Recommendation text",
                "Recommendation owners", "Ref", "Sub-action", "Owner", "Lead", "Original due date",
                "Revised due date", "Status", "Workflow state", "Latest progress note", "Note date",
@@ -70,7 +70,7 @@ def _sheet(ws, lines, widths):
 
 def workbook_bytes(plan, instructions=None) -> bytes:
     """The plan as a workbook; with `instructions` (lines of text), an "Instructions" sheet first:
-    the import template (sefton.admin.imports)."""
+    the import template (sefton.plan.importing.views)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 

@@ -12,10 +12,11 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from .. import access, audit, dates, htmx, web
+from .. import access, audit, cache, dates, htmx, web
 from ..extensions import db
 from ..models import CqcSubmission, Organisation
-from . import bp, cache, changes, data, excel, pdf
+from . import changes, data, excel, pdf
+from .blueprint import bp
 
 ALL = access.EVERYONE
 GROUP = access.SEES_ALL  # the Task and Finish group's own reports
@@ -82,7 +83,7 @@ def _plan_download(render, mimetype, stem, ext):
 
 
 def cached_plan_pdf(review, as_at, org):
-    """The plan's PDF from the cache (sefton.reports.cache), rendered only when the plan, the date,
+    """The plan's PDF from the cache (sefton.cache), rendered only when the plan, the date,
     the scope or the layout changed. Returns (bytes, plan or None when served from the cache)."""
     loaded = []
 

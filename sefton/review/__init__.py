@@ -1,36 +1,13 @@
-"""Reviewers' area (issue 4): evidence awaiting review, due-date requests, decisions, PHC flags.
+"""Review: the reviewers' area. Evidence awaiting review and due-date requests (the queue), one
+submission with its decision panel, the decisions, and the recommendations flagged for the Public
+Health Commissioners with their responses.
 
-Decisions go through sefton.workflow (the rules, the audit event, the optimistic lock); these views
-load through sefton.access, check, act and render.
+Owns its pages and the queries behind them (`queries`, always starting from sefton.access, in a
+fixed number of queries). Decisions go through the workflow (the rules, separation of duties in
+sefton.access, the audit event, the optimistic lock, the `decided` signal); the colours and rows
+come from figures. Nothing below it uses it.
 """
-from flask import Blueprint, g, url_for
-from markupsafe import Markup
+from . import flags, views  # noqa: F401  (routes register on bp)
+from .blueprint import bp
 
-from .. import access, web
-from . import queries
-
-bp = Blueprint("review", __name__)
-REVIEW_ROLES = (access.REVIEWER, access.VIEWER, access.ADMIN)
-
-web.add_nav("review.queue", "Awaiting review", REVIEW_ROLES,
-            # A review page has just counted them (after its change, if any): the same numbers.
-            badge=lambda user: count_badge(g.get("review_counts") or queries.review_counts(user)))
-web.add_nav("review.flagged", "Flagged for Public Health", access.EVERYONE, when=access.sees_flagged)
-
-
-@bp.app_template_global()
-def count_badge(counts, oob=False):
-    """The header's count of work awaiting review (queries.ReviewCounts: evidence and date requests),
-    its meaning in words for screen readers; swapped out-of-band after each decision."""
-    swap = ' data-hx-swap-oob="true"' if oob else ""
-    return Markup('<span id="review-count" class="app-count"{}>{}<span class="nhsuk-u-visually-hidden">'
-                  ' {}</span></span>').format(Markup(swap), counts.total, counts.meaning)
-
-
-@bp.app_template_global()
-def sub_action_link(sub_action_id):
-    """Where an organisation user acts on a sub-action: its own page ("My actions" is paged)."""
-    return url_for("plan.sub_action", sub_action_id=sub_action_id)
-
-
-from . import flags, views  # noqa: E402,F401  (routes register on bp)
+__all__ = ["bp"]

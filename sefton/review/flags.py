@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 from .. import access, web, workflow
 from ..extensions import db
 from ..models import PhcResponse
-from . import bp, queries
+from . import queries
+from .blueprint import bp
 
 
 def responses_by_rec(rec_ids):

@@ -6,25 +6,19 @@ from flask import abort
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, subqueryload
 
-from .. import access, dates, progress, status
+from .. import access, cache, dates
 from ..extensions import db
-from ..models import (
-    DueDateRequest,
-    EvidenceSubmission,
-    Organisation,
-    Recommendation,
-    Section,
-    SubAction,
-)
-from ..queries import (
+from ..figures import (
     live_recommendations,
     live_sub_actions,
     load_details,
+    progress,
     recommendations_in,
+    status,
     sub_action_loads,
     sub_action_rows,
 )
-from ..reports import cache
+from ..models import DueDateRequest, EvidenceSubmission, Organisation, Recommendation, Section, SubAction
 from ..web import current_review
 
 
@@ -204,7 +198,7 @@ class Background:
 
 
 def background(submission):
-    """The Background of a submission, in a fixed number of queries (sefton.queries.load_details)."""
+    """The Background of a submission, in a fixed number of queries (sefton.figures.queries.load_details)."""
     sa = load_details(submission.sub_action)
     notes = sorted(sa.notes, key=lambda n: (n.noted_on, n.id), reverse=True)
     returns = [s for s in reversed(sa.submissions)

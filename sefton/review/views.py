@@ -2,10 +2,12 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import access, dates, history, htmx, web, workflow
+from .. import access, dates, htmx, web, workflow
 from ..extensions import db
+from ..figures import history
 from ..models import EvidenceSubmission
-from . import REVIEW_ROLES, bp, queries
+from . import queries
+from .blueprint import REVIEW_ROLES, bp
 
 DECISION_OOB = ("review/_submission_status.html", "review/_history.html", "review/_figures.html",
                 "review/_count.html", "_flash.html")

@@ -1,12 +1,12 @@
-"""The organisation workspace: "My actions", sub-actions updated in place (notes, evidence, withdrawal,
-due-date requests), evidence downloads and each sub-action's history."""
-from flask import Blueprint
+"""Workspace: an organisation's own work. "My actions" (what needs doing, then the full list, paged),
+its sub-actions updated in place with htmx or plain forms (notes, evidence, withdrawal, due-date
+requests), evidence downloads and each sub-action's history.
 
-from .. import web
+Owns its pages, the rows they show (`rows`, in a fixed number of queries from sefton.access) and the
+row forms. Changes go through the workflow; colours and counts come from figures; the "Needs your
+attention" panel's items from notifications. Nothing below it uses it.
+"""
+from . import actions, row_forms, views  # noqa: F401  (the routes register themselves on bp)
+from .blueprint import bp
 
-bp = Blueprint("workspace", __name__)
-
-from . import actions, row_forms, views  # noqa: E402,F401  (the routes register themselves on bp)
-
-web.add_nav("workspace.my_actions", "My actions", ("org", "reviewer"),
-            when=lambda user: user.organisation_id is not None)
+__all__ = ["bp"]

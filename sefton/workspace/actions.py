@@ -5,10 +5,12 @@ from flask import current_app, flash, g, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access, dates, evidence, htmx, workflow
+from .. import access, dates, htmx, workflow
 from ..extensions import db
 from ..web import ERROR_TEXT, current_review, error_response
-from . import bp, rows
+from ..workflow import evidence
+from . import rows
+from .blueprint import bp
 from .views import workspace_return_to
 
 MEMBERS = (access.ORG, access.REVIEWER)

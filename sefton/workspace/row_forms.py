@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from .. import access, htmx, workflow
 from ..web import safe_path
-from . import bp, rows
+from . import rows
+from .blueprint import bp
 from .views import workspace_return_to
 
 MEMBERS = (access.ORG, access.REVIEWER)

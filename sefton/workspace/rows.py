@@ -1,5 +1,5 @@
 """What the workspace pages show: the organisation's rows (in a fixed number of queries), its
-counts, and the filters. Every query starts from sefton.access / sefton.queries."""
+counts, and the filters. Every query starts from sefton.access / sefton.figures.queries."""
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -9,8 +9,9 @@ from markupsafe import Markup
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from .. import access, dates, progress, queries, reminders
+from .. import access, cache, dates
 from ..extensions import db
+from ..figures import COLOURS, GREEN, GREY, LABELS, RED, progress, queries, status_column
 from ..models import (
     RETURNED,
     SUBMITTED,
@@ -20,9 +21,7 @@ from ..models import (
     Recommendation,
     SubAction,
 )
-from ..progress import status_column
-from ..reports import cache
-from ..status import COLOURS, GREEN, GREY, LABELS, RED
+from ..notifications import reminders
 
 DATE_REQUESTED = "date_requested"
 STATUS_FILTERS = {GREEN: LABELS[GREEN], GREY: LABELS[GREY], RED: LABELS[RED],
@@ -52,7 +51,7 @@ def filter_conditions(status, due, today):
 # --- what "My actions" opens on ------------------------------------------------------------------
 
 ROWS_SHOWN = 50  # rows on the page, shared among the groups; the rest are on the filtered full list
-# (group, the categories of sefton.reminders it gathers): the panel's and the e-mails' own rules.
+# (group, the categories of sefton.notifications.reminders it gathers): the panel's and the e-mails' own rules.
 GROUPS = ((reminders.RETURNED, (reminders.RETURNED,)),
           (reminders.OVERDUE, (reminders.OVERDUE,)),
           (reminders.DUE_30, (reminders.DUE_7, reminders.DUE_30)),
@@ -61,7 +60,7 @@ GROUPS = ((reminders.RETURNED, (reminders.RETURNED,)),
 
 @dataclass
 class Group:
-    category: str  # the sefton.reminders category that names it (notify.MORE has its full list)
+    category: str  # the sefton.notifications.reminders category that names it (notify.MORE has its full list)
     heading: str
     items: list  # reminders.Item, in the reminders' order
     rows: list = field(default_factory=list)  # the rows shown here
@@ -98,7 +97,7 @@ def shares(wanted, budget=ROWS_SHOWN):
 
 def needs_doing(user, found, today):
     """[Group] of what needs doing, from the "Needs your attention" items (`found`,
-    sefton.reminders.panel), so that the page, the panel and the e-mails never disagree: returned,
+    sefton.notifications.reminders.panel), so that the page, the panel and the e-mails never disagree: returned,
     overdue, due within 30 days, new due dates awaiting a decision. A row is shown once, in the
     first group it belongs to (later groups link to it), ROWS_SHOWN rows at most on the page.
     3 queries for the rows, whatever the plan's size."""

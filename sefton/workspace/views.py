@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from .. import access, audit, dates, htmx, web, workflow
 from ..extensions import db
-from ..history import entries as history_entries
-from ..notifications.panel import items_for
+from ..figures import history as history_words
+from ..notifications import items_for
 from ..web import current_review, safe_path
-from . import bp, rows
-
+from . import rows
+from .blueprint import bp
 
 # --- shared by the pages and the partials ---------------------------------------------------------
 
@@ -108,7 +108,7 @@ def short_theme(title):
 @access.signed_in()
 def history(sub_action_id):
     sa = access.get_sub_action(current_user, sub_action_id)
-    entries = history_entries(sa, show_evidence=access.can_see_evidence(current_user, sa))
+    entries = history_words.entries(sa, show_evidence=access.can_see_evidence(current_user, sa))
     template = "workspace/_history.html" if htmx.is_htmx() else "workspace/history.html"
     return render_template(template, sa=sa, entries=entries)
 

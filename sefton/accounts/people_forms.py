@@ -1,0 +1,41 @@
+"""Forms of Administration → People."""
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from ..extensions import db
+from ..models import ROLES, Organisation
+from .views import ROLE_LABELS
+
+ROLE_CHOICES = [SelectChoice("", "Choose a role")] + [SelectChoice(r, ROLE_LABELS[r].capitalize()) for r in ROLES]
+
+
+def organisation_choices():
+    orgs = db.session.scalars(select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name))
+    return [SelectChoice("", "None")] + [SelectChoice(str(o.id), o.name) for o in orgs]
+
+
+class AccessForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role")])
+    organisation = SelectField("Organisation", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = organisation_choices()
+
+    def chosen_organisation(self):
+        """The Organisation chosen, or None; adds an error when an org user has none."""
+        org = db.session.get(Organisation, int(self.organisation.data)) if self.organisation.data else None
+        if self.role.data == "org" and org is None:
+            self.organisation.errors = list(self.organisation.errors) + ["Choose the organisation of an organisation user"]
+        return org
+
+
+class InviteForm(AccessForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's full name"), Length(max=200)])
+    email = StringField("Email address", validators=[DataRequired("Enter the person's email address"), Length(max=254)])
+    # Declared again so that they follow name and email on the page and in the error summary.
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role")])
+    organisation = SelectField("Organisation", choices=[])
