@@ -7,6 +7,6 @@ benchmarks (`scale`). Uses what is shared and the workflow's fingerprint of evid
 app's start and the command line use it.
 """
 from . import scale
-from .loading import PASSWORD, TODAY, DemoRefused, is_demo_database, is_empty, load, wipe
+from .loading import PASSWORD, DemoRefused, is_empty, load
 
-__all__ = ["scale", "PASSWORD", "TODAY", "DemoRefused", "is_demo_database", "is_empty", "load", "wipe"]
+__all__ = ["scale", "PASSWORD", "DemoRefused", "is_empty", "load"]

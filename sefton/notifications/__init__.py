@@ -23,7 +23,7 @@ from . import (  # noqa: F401  (routes register on bp)
 from .blueprint import bp
 from .panel import items_for
 
-__all__ = ["bp", "init_app", "digests", "mail", "notify", "plan_state", "reminders", "workdays", "items_for"]
+__all__ = ["bp", "init_app", "digests", "mail", "reminders", "items_for"]
 
 
 def init_app(app):

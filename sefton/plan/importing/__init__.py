@@ -1,4 +1,9 @@
-"""Importing the plan from a spreadsheet: rows in, a plan of changes out. Pure: no database, no HTTP.
+"""Importing the plan from a spreadsheet: rows in, a plan of changes out.
+
+This package's import point offers the pure part only (no database, no HTTP): reading the file
+(`files`), the review as plain data and the plan of changes (`model`), and the rules (`rules`).
+Beside it, `service` runs them against the database (the preview, Apply in one transaction) and
+`views` are the office's pages under /admin/import; neither is imported here.
 
 The file has the columns of the Excel export (sefton.reports.excel.ROW_COLUMNS), one row per
 sub-action; the import reads IMPORTED and ignores the others (they are derived: status, notes,
