@@ -6,6 +6,7 @@ Read from the source with `ast` (nothing is imported), so that a forbidden impor
 when it sits inside a function.
 """
 import ast
+import functools
 import pathlib
 
 import pytest
@@ -80,6 +81,7 @@ def _area(module):
     return top
 
 
+@functools.lru_cache
 def _offered(capability):
     tree = ast.parse(MODULES[f"sefton.{capability}"].read_text())
     for node in tree.body:

@@ -90,4 +90,3 @@ def logout():
     db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
-

@@ -1,6 +1,7 @@
 """Who gets which e-mail, written to the outbox through sefton.notifications.mail in the caller's transaction:
 the person's choices per kind (NotificationPref), links that work from an e-mail, and the
-messages sent at once when a reviewer decides (connected to the workflow's `decided` signal in sefton.notifications.init_app)."""
+messages sent at once when a reviewer decides (connected to the workflow's `decided` signal in
+sefton.notifications.init_app)."""
 from urllib.parse import urlsplit
 
 from flask import current_app

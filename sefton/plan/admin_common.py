@@ -19,7 +19,8 @@ def load_section(section_id):
 
 
 def active_organisations():
-    return db.session.scalars(select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)).all()
+    return db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
+                              .order_by(Organisation.name)).all()
 
 
 def run(apply):
@@ -43,7 +44,8 @@ def refused_page(status, section=None):
     """409 (stale) or 422 for a move/retire button: the page again, saying nothing was saved."""
     if section is not None:
         return page("plan_admin/plan_section.html", status, section=load_section(section.id), today=dates.today())
-    return page("plan_admin/plan.html", status, review=web.review_or_404(), sections=sections_with_counts(), today=dates.today())
+    return page("plan_admin/plan.html", status, review=web.review_or_404(), sections=sections_with_counts(),
+                today=dates.today())
 
 
 def sections_with_counts():

@@ -17,8 +17,8 @@ from .blueprint import plan_admin_bp as bp
 @bp.get("/plan")
 @access.signed_in(*access.ADMINISTRATORS)
 def plan():
-    return render_template("plan_admin/plan.html", review=web.review_or_404(), sections=sections_with_counts(), errors={},
-                           status=200, today=dates.today())
+    return render_template("plan_admin/plan.html", review=web.review_or_404(), sections=sections_with_counts(),
+                           errors={}, status=200, today=dates.today())
 
 
 @bp.get("/plan/sections/<int:section_id>")
@@ -47,8 +47,8 @@ def _read_section(f):
 @bp.get("/plan/sections/new")
 @access.signed_in(*access.ADMINISTRATORS)
 def new_section():
-    return render_template("plan_admin/section_form.html", section=None, review=web.review_or_404(), errors={}, values={},
-                           status=200)
+    return render_template("plan_admin/section_form.html", section=None, review=web.review_or_404(), errors={},
+                           values={}, status=200)
 
 
 @bp.post("/plan/sections/new")
@@ -91,8 +91,8 @@ def update_section(section_id):
 
     status, errors = save(run(apply), "Section saved.")
     if status != 200:
-        return page("plan_admin/section_form.html", status, section=load_section(section_id), review=web.review_or_404(),
-                    errors=errors)
+        return page("plan_admin/section_form.html", status, section=load_section(section_id),
+                    review=web.review_or_404(), errors=errors)
     return after_change(status, section_id)
 
 
@@ -126,4 +126,3 @@ def retire_section(section_id):
     if status != 200:
         return refused_page(status)
     return after_change(status, anchor=f"#section-{section_id}")
-
