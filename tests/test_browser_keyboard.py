@@ -46,6 +46,10 @@ def _arrived(page):
     on a loaded machine, starts from the top of the page."""
     page.wait_for_load_state("load")
     expect(page.locator(":target")).to_have_count(1)
+    # Chromium matches :target as soon as the fragment's element is parsed, but moves the keyboard's
+    # starting point there only when it next draws the page. With JavaScript off no script can wait
+    # for a frame; a screenshot waits for one to be drawn.
+    page.screenshot()
 
 
 def _tab_reaches(page, locator):
