@@ -28,6 +28,9 @@ WHAT = {
     "sub_action.imported": "Added by import",
     "sub_action.changed_by_import": "Changed by import",
     "sub_action.retired_by_import": "Retired by import",
+    "sub_action.accepted_before_tracker": "Accepted before the tracker (the office's record, imported)",
+    "note.imported": "Progress note imported from the office's spreadsheet",
+    "due_date.imported": "Revised due date imported from the office's spreadsheet (agreed before the tracker)",
 }
 STATES = {"open": "Open", "submitted": "Evidence submitted, awaiting review", "returned": "Evidence returned",
           "accepted": "Evidence accepted"}
@@ -109,11 +112,11 @@ def entries(sub_action, *, show_evidence):
     result = []
     for event in events:
         detail = None
-        if event.action == "note.added":
+        if event.action in ("note.added", "note.imported"):
             detail = notes.get(event.object_id)
         elif event.action == "due_date.requested":
             detail = reasons.get(event.object_id)
-        elif event.action == "sub_action.original_due_changed":
+        elif event.action in ("sub_action.original_due_changed", "sub_action.accepted_before_tracker"):
             detail = (event.after or {}).get("reason")
         result.append(Entry(at=event.at, who=_who(event.actor), what=WHAT.get(event.action, event.action),
                             changes=changes(event.before, event.after, show_evidence), detail=detail))

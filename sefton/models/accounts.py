@@ -20,8 +20,28 @@ class Organisation(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    aliases: Mapped[list["OrganisationAlias"]] = relationship(
+        back_populates="organisation", order_by="OrganisationAlias.alias", cascade="all, delete-orphan"
+    )
+
     def __repr__(self):
         return f"<Organisation {self.code}>"
+
+
+class OrganisationAlias(db.Model):
+    """Another name people write for an organisation in their spreadsheets ("Alder Hey", "AHCH").
+    `key` is the name as compared (sefton.plan.importing.names.key): unique, so a name means one
+    organisation."""
+
+    __tablename__ = "organisation_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisations.id"), index=True)
+    alias: Mapped[str] = mapped_column(db.String(200))
+    key: Mapped[str] = mapped_column(db.String(200), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="aliases")
 
 
 class User(UserMixin, db.Model):

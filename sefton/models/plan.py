@@ -98,8 +98,8 @@ class SubAction(db.Model):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(db.Text)
     lead_name: Mapped[str] = mapped_column(db.String(200))
-    original_due_on: Mapped[dt.date]
-    current_due_on: Mapped[dt.date]  # = original unless a reviewer accepted a revised date
+    original_due_on: Mapped[dt.date | None]  # None: "to be confirmed" (Grey, never Red, until one is set)
+    current_due_on: Mapped[dt.date | None]  # = original unless a reviewer accepted a revised date
     state: Mapped[str] = mapped_column(db.String(20), default=OPEN)
     accepted_on: Mapped[dt.date | None]  # business date the current evidence was accepted
     added_on: Mapped[dt.date | None]  # business date it joined the plan (None: from the start)
@@ -148,7 +148,7 @@ class OriginalDueChange(db.Model):
     __tablename__ = "original_due_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
     sub_action_id: Mapped[int] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
-    previous_due_on: Mapped[dt.date]
+    previous_due_on: Mapped[dt.date | None]  # None: the date was to be confirmed
     new_due_on: Mapped[dt.date]
     effective_on: Mapped[dt.date]
     reason: Mapped[str] = mapped_column(db.Text)

@@ -58,6 +58,22 @@ class PendingImport(db.Model):
     data: Mapped[bytes] = mapped_column(db.LargeBinary, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[dt.datetime | None]
+    settings: Mapped[dict | None] = mapped_column(db.JSON)  # the Map page's choices (sheets, header, columns)
+
+
+class ImportMapping(db.Model):
+    """A column mapping the office chose on the Map page, remembered per review and offered again
+    for the next file whose headings are the same (`headings`: a digest of them)."""
+
+    __tablename__ = "import_mappings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(db.ForeignKey("reviews.id"), index=True)
+    headings: Mapped[str] = mapped_column(db.String(64))
+    columns: Mapped[dict] = mapped_column(db.JSON)  # heading -> field name ("" not imported)
+    saved_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (db.UniqueConstraint("review_id", "headings", name="review_headings"),)
 
 
 class ReportCache(db.Model):

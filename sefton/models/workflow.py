@@ -42,6 +42,9 @@ class EvidenceSubmission(db.Model):
     fingerprint: Mapped[str | None] = mapped_column(db.String(64))  # sha256 of the files at decision
     invalidated_on: Mapped[dt.date | None]  # acceptance lapsed (evidence changed after acceptance)
     withdrawn_on: Mapped[dt.date | None]
+    # Set on the office's record of work accepted before the tracker, brought in by an import of its
+    # spreadsheet (the file's name): not a reviewer's decision, and shown as such everywhere.
+    imported_from: Mapped[str | None] = mapped_column(db.String(255))
 
     sub_action: Mapped[SubAction] = relationship(back_populates="submissions")
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
@@ -77,7 +80,7 @@ class DueDateRequest(db.Model):
     PENDING, ACCEPTED, DECLINED, WITHDRAWN = "pending", "accepted", "declined", "withdrawn"
     id: Mapped[int] = mapped_column(primary_key=True)
     sub_action_id: Mapped[int] = mapped_column(db.ForeignKey("sub_actions.id"), index=True)
-    previous_due_on: Mapped[dt.date]
+    previous_due_on: Mapped[dt.date | None]  # None: the date was to be confirmed
     requested_due_on: Mapped[dt.date]
     reason: Mapped[str] = mapped_column(db.Text)
     status: Mapped[str] = mapped_column(db.String(20), default=PENDING)
@@ -89,6 +92,7 @@ class DueDateRequest(db.Model):
     decided_at: Mapped[dt.datetime | None]
     decided_on: Mapped[dt.date | None]  # for an accepted one: the date the new due date took effect
     decision_comment: Mapped[str | None] = mapped_column(db.Text)
+    imported_from: Mapped[str | None] = mapped_column(db.String(255))  # a revision in the office's own file
 
     sub_action: Mapped[SubAction] = relationship(back_populates="date_requests")
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
