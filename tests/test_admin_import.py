@@ -2,6 +2,7 @@
 import datetime as dt
 import io
 import re
+from html import unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -90,6 +91,9 @@ def ahch_row(wb, ref="4.1.9", text="Audit the transition plans of young people l
     line[header.index("Ref")], line[header.index("Sub-action")] = ref, text
     line[header.index("Owner")], line[header.index("Lead")] = "ahch", "Named Nurse for Safeguarding"
     line[header.index("Original due date")] = "30 June 2019"
+    for column in ("Revised due date", "Status", "Workflow state", "Latest progress note", "Note date",
+                   "Evidence accepted", "Accepted on", "Accepted by"):  # a new sub-action has no state yet
+        line[header.index(column)] = None
     ws.append(line)
 
 
@@ -136,7 +140,8 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row_and_column(cli
     events = count(AuditEvent)
     location, html = preview(client, admin, as_bytes(wb))
     assert "The file has 1 problem" in html
-    assert re.search(rf"<td[^>]*>Sub-actions</td><td[^>]*>{bad}</td>\s*<td[^>]*>I \(Owner\)</td>", html)
+    assert re.search(r"<td[^>]*>Sub-actions</td><td[^>]*></td>\s*<td[^>]*>I \(Owner\)</td>", html)
+    assert f'there is no organisation "Nowhere NHS Trust" (row {bad})' in unescape(html)  # once, with its rows
     assert 'name="digest"' not in html  # no Apply
     token = admin.token("/admin/import")
     response = client.post(location + "/apply", data={"csrf_token": token, "digest": "0" * 64})
@@ -235,13 +240,22 @@ def test_apply_is_refused_when_the_plan_changed_since_the_preview(client, admin)
 @pytest.mark.parametrize("name, data, message", [
     ("plan.xlsx", b"%PDF-1.4 a PDF", "is not an Excel workbook"),
     ("plan.docx", b"Ref,Owner", "is not an Excel workbook"),
-    ("plan.csv", b"Ref,Owner\n1.1.1,ahch\n", "has no column Sub-action"),
 ])
 def test_a_refused_upload_is_named_in_an_error_summary(client, admin, name, data, message):
     response = upload(client, admin, data, name=name)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "nhsuk-error-summary" in html and message in html
     assert count(PendingImport) == 0
+
+
+def test_a_file_without_the_plan_headings_goes_to_the_map_page_which_says_so(client, admin):
+    response = upload(client, admin, b"Ref,Owner\n1.1.1,ahch\n", name="plan.csv")
+    assert response.status_code == 302 and response.headers["Location"].split("?")[0].endswith("/map")
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "No plan headings in the first 20 rows" in html and "No headings found" in html
+    location = response.headers["Location"].split("?")[0].removesuffix("/map")
+    html = client.get(location).get_data(as_text=True)
+    assert "No sheet has the plan&#39;s headings in its first 20 rows" in html and 'name="digest"' not in html
 
 
 def test_no_file_and_a_file_too_large(client, admin, monkeypatch):
