@@ -16,6 +16,7 @@ from sefton.models import (
     EvidenceFile,
     EvidenceSubmission,
     Organisation,
+    OrganisationAlias,
     PendingImport,
     Recommendation,
     Review,
@@ -45,6 +46,8 @@ def _objects():
     upload = PendingImport(review_id=cqc.review_id, filename="plan.csv", sha256=hashlib.sha256(csv).hexdigest(),
                            data=csv)
     db.session.add(upload)
+    alias = OrganisationAlias(organisation_id=ahch, alias="Alder Hey", key="alder hey")
+    db.session.add(alias)
     db.session.commit()
     return {
         "section_id": section,
@@ -62,6 +65,7 @@ def _objects():
         "user_id": db.session.scalar(select(User.id).where(User.email == "ahch@demo.test")),
         "review_id": cqc.review_id,
         "import_id": upload.id,
+        "alias_id": alias.id,
         "token": "not-a-real-token",
         "kind": "note",
     }

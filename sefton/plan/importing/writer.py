@@ -119,11 +119,10 @@ class Writer:
         if not plan.states:
             return []
         existing = {s.id for s in plan.states if s.id is not None}
-        current = dict(db.session.execute(select(SubAction.id, SubAction.owner_id).where(
-            SubAction.id.in_(existing)))) if existing else {}
-        owners = {**owners, **current}
-        due = dict(db.session.execute(select(SubAction.id, SubAction.current_due_on).where(
-            SubAction.id.in_(existing)))) if existing else {}
+        rows = db.session.execute(select(SubAction.id, SubAction.owner_id, SubAction.current_due_on).where(
+            SubAction.id.in_(existing))).all() if existing else []
+        owners = {**owners, **{sa_id: owner for sa_id, owner, _ in rows}}
+        due = {sa_id: day for sa_id, _, day in rows}
         now, rid, events = utcnow(), self.review.id, []
         subs, notes, requests, updates = [], [], [], []
         for st in plan.states:
