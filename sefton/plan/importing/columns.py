@@ -136,8 +136,8 @@ def auto_mapping(headings, samples=None):
 
 
 def _wordy(values):
-    texts = [str(v) for v in values if v not in (None, "")]
-    return bool(texts) and sum(len(t.split()) > 3 for t in texts) * 2 > len(texts)
+    texts = [str(v).strip() for v in values if v not in (None, "")]
+    return bool(texts) and sum(not re.fullmatch(r"[\d.()a-z ]{1,12}", t) for t in texts) * 2 > len(texts)
 
 
 def is_template(headings):
