@@ -140,7 +140,7 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row_and_column(cli
     events = count(AuditEvent)
     location, html = preview(client, admin, as_bytes(wb))
     assert "The file has 1 problem" in html
-    assert re.search(r"<td[^>]*>Sub-actions</td><td[^>]*></td>\s*<td[^>]*>I \(Owner\)</td>", html)
+    assert re.search(rf"<td[^>]*>Sub-actions</td><td[^>]*>{bad}</td>\s*<td[^>]*>I \(Owner\)</td>", html)
     assert f'there is no organisation "Nowhere NHS Trust" (row {bad})' in unescape(html)  # once, with its rows
     assert 'name="digest"' not in html  # no Apply
     token = admin.token("/admin/import")

@@ -1,8 +1,13 @@
 """The plan import in a real browser, with JavaScript on and off: an admin uploads a small workbook
 that adds one sub-action for Alder Hey, checks the preview, applies it, and Alder Hey finds it on
-"My actions". axe scans every page."""
+"My actions". Then the office's own spreadsheet (title rows, a merged two-row header): the Map page,
+"Treat it as…" for a name the tracker does not know, the preview again and Apply. axe scans every page."""
+import datetime as dt
 import io
+import pathlib
+import re
 
+import office_books as ob
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -11,7 +16,7 @@ from sqlalchemy import func, select
 from browser import axe_violations
 from browser import sign_in
 from sefton.extensions import db
-from sefton.models import Recommendation, Section, SubAction
+from sefton.models import Organisation, OrganisationAlias, Recommendation, Section, SubAction
 from sefton.plan.importing import IMPORTED
 
 pytestmark = pytest.mark.browser
@@ -71,7 +76,7 @@ def journey(page, base, *, js, checker=None):
     assert db.session.scalar(select(func.count()).select_from(SubAction).where(SubAction.text == TEXT)) == 0
 
     page.get_by_role("button", name="Apply these changes").first.click()
-    expect(page.locator("#flash")).to_contain_text("Imported alder-hey.xlsx: 1 sub-action added, 0 changed, 0 retired.")
+    expect(page.locator("#flash")).to_contain_text("Imported alder-hey.xlsx: 1 sub-action added, 0 changed, 0 retired;")
     assert axe_violations(page, checker) == []
 
     page.get_by_role("button", name="Sign out").click()
@@ -96,3 +101,107 @@ def test_import_without_javascript(live_server, browser):
     finally:
         context.close()
         checker.context.close()
+
+
+# --- the office's own spreadsheet: title rows, a merged two-row header, the Map page and "Treat it as…" ---
+
+OFFICE_ROWS = {
+    "1.1.40": ("Refresh CSE training in every GP practice (office import)", "Alder Hey", "Named GP", "30.09.19"),
+    "1.1.41": ("Audit the CSE referrals of 2019 (office import)", "AHCH", "Named Nurse", "TBC"),
+}
+SHOTS = pathlib.Path("/tmp/shots_import")
+
+
+def _sub_action(ref):
+    section, rec, position = (int(n) for n in ref.split("."))
+    return db.session.scalar(select(SubAction).join(Recommendation).join(Section).where(
+        Section.number == section, Recommendation.position == rec, SubAction.position == position))
+
+
+def office_workbook():
+    """The office's file: a title, a subtitle, "Responsibility" over Owner / Lead and "Timescale" over
+    Original / Revised in rows 3-4, then two new sub-actions of recommendation 1.1."""
+    for ref in OFFICE_ROWS:
+        assert _sub_action(ref) is None, f"{ref} is taken in the demo: choose free positions"
+    return ob.book({"Action plan": [[ref, text, owner, lead, due, None, None, None, None]
+                                    for ref, (text, owner, lead, due) in OFFICE_ROWS.items()]})
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def office_journey(page, base, *, js, checker=None):
+    mode = "js" if js else "nojs"
+    data = office_workbook()
+    page.set_default_timeout(20000)
+    sign_in(page, base, "admin@demo.test")
+    page.goto(f"{base}/admin/import")
+    upload(page, "plan.xlsx", data)
+
+    # The Map page: the sheet ticked, the two-row headings joined, every column already chosen.
+    expect(page.locator("h1")).to_have_text("Map the columns of plan.xlsx")
+    expect(page.get_by_label("Read the sheet Action plan")).to_be_checked()
+    expect(page.locator("#map-sheets")).to_contain_text("Yes: headings in row 4 (two rows, 3 and 4)")
+    columns = page.locator("#map-columns")
+    for heading in ("Responsibility – Owner", "Responsibility – Lead", "Timescale – Original", "Timescale – Revised"):
+        expect(columns).to_contain_text(heading)
+    expect(page.locator("#col-2")).to_have_value("Owner")
+    expect(page.locator("#col-5")).to_have_value("Revised due date")
+    assert axe_violations(page, checker) == []
+    shot(page, f"map-{mode}")
+    page.get_by_role("button", name="Save and preview").click()
+
+    # The preview: one problem, the unknown name and its "treat it as…" select.
+    expect(page.locator("h1")).to_have_text("Preview: plan.xlsx")
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("The file has 1 problem")
+    expect(page.get_by_role("heading", name="Organisation names the tracker does not know")).to_be_visible()
+    expect(page.get_by_role("button", name="Apply these changes")).to_have_count(0)
+    assert axe_violations(page, checker) == []
+    shot(page, f"preview-unknown-name-{mode}")
+    treat = page.get_by_label(re.compile(r'^"Alder Hey" \(.*rows? 5.*\): treat it as…$'))
+    treat.select_option(label="AHCH (Alder Hey Children's NHS Foundation Trust)")
+    page.get_by_role("button", name="Save the name and check again").click()
+
+    # The preview again: the name is known, nothing to correct, the dates read as written.
+    expect(page.locator("#flash")).to_contain_text('"Alder Hey" now means Alder Hey Children\'s NHS Foundation Trust.')
+    expect(page.locator("h1")).to_have_text("Preview: plan.xlsx")
+    expect(page.locator(".nhsuk-error-summary")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Organisation names the tracker does not know")).to_have_count(0)
+    for ref, (text, *_rest) in OFFICE_ROWS.items():
+        expect(page.locator("#import-adds")).to_contain_text(ref)
+        expect(page.locator("#import-adds")).to_contain_text(text)
+    expect(page.locator("body")).to_contain_text('"30.09.19" read as 30 September 2019')
+    assert axe_violations(page, checker) == []
+    shot(page, f"preview-clean-{mode}")
+    assert _sub_action("1.1.40") is None  # nothing written before Apply
+
+    page.get_by_role("button", name="Apply these changes").first.click()
+    expect(page.locator("h1")).to_have_text("Import the plan")
+    expect(page.locator("#flash")).to_contain_text("Imported plan.xlsx: 2 sub-actions added, 0 changed, 0 retired")
+
+    db.session.expire_all()
+    ahch = db.session.scalar(select(Organisation).where(Organisation.code == "ahch"))
+    first, second = _sub_action("1.1.40"), _sub_action("1.1.41")
+    assert (first.text, first.owner_id, first.lead_name, first.original_due_on) == (
+        OFFICE_ROWS["1.1.40"][0], ahch.id, "Named GP", dt.date(2019, 9, 30))
+    assert (second.text, second.owner_id, second.original_due_on, second.current_due_on) == (
+        OFFICE_ROWS["1.1.41"][0], ahch.id, None, None)  # "TBC": to be confirmed
+    [alias] = db.session.scalars(select(OrganisationAlias)).all()
+    assert (alias.alias, alias.organisation_id) == ("Alder Hey", ahch.id)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
+def test_office_spreadsheet_map_treat_as_and_apply(live_server, browser, js):
+    viewport = {"width": 1280, "height": 900}
+    context = browser.new_context(java_script_enabled=js, viewport=viewport)
+    checker = None if js else browser.new_context(viewport=viewport).new_page()
+    try:
+        if checker is not None:
+            checker.goto(f"{live_server.url}/healthz")
+        office_journey(context.new_page(), live_server.url, js=js, checker=checker)
+    finally:
+        context.close()
+        if checker is not None:
+            checker.context.close()

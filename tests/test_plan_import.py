@@ -97,7 +97,8 @@ def test_every_error_is_named_by_sheet_row_and_column():
     assert "another review" in messages[(4, "Review")]
     assert "also on row 2" in messages[(5, "Ref")]
     assert str(plan.errors[-1]) == ("Sub-actions, column I (Owner): there is no organisation \"Nobody Trust\" (row 2). "
-                                    "Choose \"Treat it as…\" below, or use one of: AHCH (Alder Hey Children's NHS "
+                                    "Choose what it means under \"Organisation names the tracker does not know\", "
+                                    "or use one of: AHCH (Alder Hey Children's NHS "
                                     "Foundation Trust); NWBH (North West Boroughs Healthcare NHS Foundation Trust)")
     assert [(u.text, u.rows) for u in plan.unknown] == [("Nobody Trust", [("Sub-actions", 2)])]
     assert not plan.can_apply

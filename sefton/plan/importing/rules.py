@@ -242,8 +242,9 @@ def _unknown_names(plan, ctx):
         plan.unknown.append(unknown)
         rows = _rows_words(unknown.rows)
         plan.errors.append(Problem(unknown.sheet, None, unknown.column, unknown.letter,
-                                   f"there is no organisation \"{unknown.text[:60]}\" ({rows}). Choose \"Treat it "
-                                   f"as…\" below, or use one of: {accepted}", tuple(unknown.rows)))
+                                   f"there is no organisation \"{unknown.text[:60]}\" ({rows}). Choose what it means "
+                                   f"under \"Organisation names the tracker does not know\", or use one of: {accepted}",
+                                   tuple(unknown.rows)))
 
 
 def _rows_words(rows):
