@@ -69,6 +69,14 @@ def format_date(value) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
 
 
+TBC = "Due date to be confirmed"  # a sub-action's due date that is not set yet (None; "TBC" in the office's sheet)
+
+
+def format_due(value) -> str:
+    """A due date in words: 4 July 2019, or "Due date to be confirmed" when there is none yet."""
+    return TBC if value is None else format_date(value)
+
+
 def local(moment: dt.datetime) -> dt.datetime:
     """A stored (naive UTC) timestamp in London time."""
     if moment.tzinfo is None:

@@ -221,6 +221,7 @@ def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints add their routes
     app.add_template_global(review_choices, "review_choices")
     app.add_template_filter(dates.format_date, "uk_date")
+    app.add_template_filter(dates.format_due, "due_date")  # None: "Due date to be confirmed"
     app.add_template_filter(dates.format_datetime, "uk_datetime")
     app.add_template_filter(file_size, "file_size")
     app.add_template_global(access, "access")

@@ -48,8 +48,10 @@ class Databases:
         self.created = []
         if self.pg_url:
             # The template is a database of its own: PostgreSQL copies only a database nobody uses.
+            # Under pytest-xdist (-n) each worker builds its own (gw0, gw1, ...).
             given = make_url(self.pg_url)
-            self.template_url = given.set(database=f"{given.database}_tpl")
+            worker = os.environ.get("PYTEST_XDIST_WORKER")
+            self.template_url = given.set(database=f"{given.database}_tpl" + (f"_{worker}" if worker else ""))
             self.admin = sa.create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
             self._drop_copies()
             with self.admin.connect() as conn:

@@ -3,6 +3,7 @@
 with its filters; every link into My actions lands on the row; nothing of another organisation."""
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -36,8 +37,15 @@ def expected_groups(email):
     review = db.session.scalar(select(Review).order_by(Review.id))
     state = plan_state.load(TODAY, user=member, review_id=review.id)
     found = reminders.for_organisation(state, member.organisation_id)
+    # Due date to be confirmed: the organisation's own, not accepted, in plan order (not a reminder).
+    found[reminders.TBC] = [SimpleNamespace(sub=sa) for sa in sorted(
+        db.session.scalars(select(SubAction).where(SubAction.owner_id == member.organisation_id,
+                                                   SubAction.current_due_on.is_(None), SubAction.retired_on.is_(None),
+                                                   SubAction.state != "accepted")),
+        key=lambda sa: tuple(int(n) for n in sa.ref.split(".")))]
     out = {}
     for group, parts in GROUPS:
+        parts = parts or (group,)
         ids = []
         for part in parts:
             ids += [i.sub.id for i in found[part] if i.sub.id not in ids]
@@ -79,6 +87,10 @@ def test_my_actions_opens_on_what_needs_doing_by_the_reminders_rules(app, client
     make_overdue(open_ones[1])
     make_returned(open_ones[2], "Only one ward audited.")
     make_overdue(open_ones[2])  # returned and overdue: its row is shown once, in the first group
+    tbc = [sa for sa in open_ones[3:] if not sa.date_requests][:2]  # no date agreed, none asked for
+    for sa in tbc:  # due date to be confirmed: a group of its own, last
+        sa.original_due_on = sa.current_due_on = None
+    make_returned(tbc[1], "Not signed.")  # returned, to be confirmed: shown in the first group
     db.session.commit()
     expected = expected_groups("ahch@demo.test")
     assert all(expected.values()), expected  # every group has something at the fixed date
@@ -96,6 +108,12 @@ def test_my_actions_opens_on_what_needs_doing_by_the_reminders_rules(app, client
     returned = group_block(html, reminders.RETURNED)
     assert "Only one ward audited." in returned and "The minutes are of the wrong meeting." in returned
     assert f'href="#subaction-{open_ones[2].id}"' in group_block(html, reminders.OVERDUE)
+    block = group_block(html, reminders.TBC)
+    assert "Due date to be confirmed: 2</h2>" in block and f'href="#subaction-{tbc[1].id}"' in block
+    assert "The Task and Finish group office will set the due date" in block
+    row = re.search(rf'<tr [^>]*id="subaction-{tbc[0].id}".*?</tr>', html, re.S).group(0)
+    assert "Due date to be confirmed" in row and "Ask for a new due date" not in row
+    assert html.index('id="needs-tbc"') > html.index('id="needs-dates_pending"')
     # The rows have their controls; the panel on this page keeps only the decisions not yet seen.
     row = re.search(rf'<tr [^>]*id="subaction-{open_ones[1].id}".*?</tr>', html, re.S).group(0)
     assert "Write a progress note" in row and "/forms/note" in row  # its form is fetched when opened

@@ -30,3 +30,4 @@ __all__ = ["asat", "asat_sql", "history", "progress", "queries", "status",
 def init_app(app):
     """The colours' names for every template (a badge, a legend, a table heading)."""
     app.add_template_global(status.LABELS, "STATUS_LABELS")
+    app.add_template_global(history.before_tracker, "before_tracker")

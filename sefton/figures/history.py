@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import dates
 from ..extensions import db
-from ..models import AuditEvent, DueDateRequest, ProgressNote, User
+from ..models import AuditEvent, DueDateRequest, EvidenceSubmission, ProgressNote, User
 
 WHAT = {
     "note.added": "Progress note added",
@@ -37,8 +37,8 @@ STATES = {"open": "Open", "submitted": "Evidence submitted, awaiting review", "r
 # key -> (label, kind); shown in this order; keys not listed (ids, versions, fingerprints) are not shown.
 FIELDS = {
     "state": ("Workflow state", "state"),
-    "current_due_on": ("Due date", "date"),
-    "original_due_on": ("Original due date", "date"),
+    "current_due_on": ("Due date", "due"),
+    "original_due_on": ("Original due date", "due"),
     "text": ("Sub-action", "text"),
     "owner": ("Owner", "text"),
     "lead_name": ("Lead", "text"),
@@ -63,12 +63,29 @@ class Entry:
     detail: str | None = None  # the note's text, the reason for a date request
 
 
+def before_tracker(record, *, within=False) -> str | None:
+    """How a record the office brought in from its spreadsheet reads (None for the tracker's own): an
+    accepted submission that is the office's record of work accepted before the tracker existed (not a
+    reviewer's decision, no files), or a revision of a due date agreed then. `within`: for the middle
+    of a sentence ("agreed before…")."""
+    name = getattr(record, "imported_from", None)
+    if not name:
+        return None
+    if isinstance(record, EvidenceSubmission):
+        words = f"Accepted before the tracker (office's record, imported from {name})"
+    else:
+        words = f"Agreed before the tracker (imported from {name})"
+    return words[0].lower() + words[1:] if within else words
+
+
 def words(kind, value):
+    if kind == "due" and value is None:
+        return "to be confirmed"
     if value is None or value == "":
         return "none"
     if kind == "state":
         return STATES.get(value, str(value))
-    if kind == "date":
+    if kind in ("date", "due"):
         try:
             return dates.format_date(dt.date.fromisoformat(str(value)[:10]))
         except ValueError:

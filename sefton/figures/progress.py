@@ -60,13 +60,16 @@ def sub_actions_in_plan(review_id: int, as_at: dt.date):
 
 
 def original_due_column(as_at: dt.date):
-    """The original due date in force at `as_at` (sefton.figures.status.History.original_on)."""
+    """The original due date in force at `as_at` (sefton.figures.status.History.original_on); NULL
+    when it was to be confirmed. The first change's previous date is taken whenever a change exists,
+    NULL included (a date set on a TBC sub-action), never falling through to the stored original."""
     c = OriginalDueChange
     latest = (select(c.new_due_on).where(c.sub_action_id == SubAction.id, c.effective_on <= as_at)
               .order_by(c.effective_on.desc(), c.id.desc()).limit(1).scalar_subquery())
     first = (select(c.previous_due_on).where(c.sub_action_id == SubAction.id)
              .order_by(c.effective_on, c.id).limit(1).scalar_subquery())
-    return func.coalesce(latest, first, SubAction.original_due_on)
+    changed = select(c.id).where(c.sub_action_id == SubAction.id).exists()
+    return func.coalesce(latest, case((changed, first), else_=SubAction.original_due_on))
 
 
 def due_on_column(as_at: dt.date):
@@ -82,10 +85,12 @@ def due_on_column(as_at: dt.date):
 
 
 def status_column(as_at: dt.date):
-    """The colour of SubAction as at `as_at`, as a SQL expression."""
+    """The colour of SubAction as at `as_at`, as a SQL expression (a NULL due date, to be confirmed,
+    is never Red)."""
+    due = due_on_column(as_at)
     return case(
         (accepted_clause(as_at), literal(GREEN)),
-        (due_on_column(as_at) < as_at, literal(RED)),
+        (and_(due.is_not(None), due < as_at), literal(RED)),
         else_=literal(GREY),
     )
 

@@ -41,7 +41,7 @@ class SubActionRow:
     colour: str
     state: str | None = None  # None: the stored (current) state
     pending_request: DueDateRequest | None = None
-    due_on: object = None  # the due date in force at the date (None: the current one)
+    due_on: object = None  # the due date in force at the date (None: to be confirmed then)
 
     @property
     def id(self):

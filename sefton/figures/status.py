@@ -10,6 +10,9 @@ For an existing sub-action as at date D:
   on or before D, else the original due date in force at D: the latest administrator's change of the
   original effective on or before D, else the first such change's previous date, else the original);
   else Grey.
+A due date may be to be confirmed (None, "TBC" in the office's sheet): with no date in force at D the
+sub-action is Grey, never Red (Green once accepted). Setting the date later is an administrator's change
+of the original whose previous date is None: before its day there was no date, from it the new one.
 A recommendation is Green when all its sub-actions are, Red when any is, else Grey.
 
 sefton.figures.progress expresses the same rule in SQL for counting; tests check that the two agree.
@@ -24,11 +27,12 @@ LABELS = {GREEN: "Green", GREY: "Grey (not yet due)", RED: "Red (overdue)"}
 SHORT_LABELS = {GREEN: "Green", GREY: "Grey", RED: "Red"}
 
 
-def status(as_at: dt.date, due_on: dt.date, accepted: bool) -> str:
-    """The colour of one sub-action as at a date, given the due date in force then."""
+def status(as_at: dt.date, due_on: dt.date | None, accepted: bool) -> str:
+    """The colour of one sub-action as at a date, given the due date in force then (None: to be
+    confirmed, never overdue)."""
     if accepted:
         return GREEN
-    if due_on < as_at:
+    if due_on is not None and due_on < as_at:
         return RED
     return GREY
 
@@ -60,10 +64,10 @@ class DueChange:
 @dataclass(frozen=True)
 class OriginalChange:
     """An administrator's correction of the original due date (with a reason), in force from
-    `effective_on`; before it, `previous_due_on` was the original."""
+    `effective_on`; before it, `previous_due_on` was the original (None: to be confirmed)."""
 
     effective_on: dt.date
-    previous_due_on: dt.date
+    previous_due_on: dt.date | None
     new_due_on: dt.date
 
 
@@ -71,7 +75,7 @@ class OriginalChange:
 class History:
     """What the status of one sub-action depends on."""
 
-    original_due_on: dt.date
+    original_due_on: dt.date | None  # None: to be confirmed
     acceptances: tuple[Acceptance, ...] = field(default_factory=tuple)
     due_changes: tuple[DueChange, ...] = field(default_factory=tuple)
     original_changes: tuple[OriginalChange, ...] = field(default_factory=tuple)  # in the order made
@@ -81,9 +85,10 @@ class History:
     def exists(self, as_at: dt.date) -> bool:
         return exists(as_at, self.added_on, self.retired_on)
 
-    def original_on(self, as_at: dt.date) -> dt.date:
+    def original_on(self, as_at: dt.date) -> dt.date | None:
         """The original due date in force at `as_at`: the latest administrator's change effective by
-        then, else the date the first change replaced, else the stored original."""
+        then, else the date the first change replaced (None if that was to be confirmed), else the
+        stored original."""
         changes = sorted(self.original_changes, key=lambda c: c.effective_on)  # stable: ties keep their order
         if not changes:
             return self.original_due_on
@@ -93,9 +98,9 @@ class History:
                 due = change.new_due_on
         return due
 
-    def due_on(self, as_at: dt.date) -> dt.date:
+    def due_on(self, as_at: dt.date) -> dt.date | None:
         """The due date in force at `as_at`: the latest reviewer-accepted revision effective by then,
-        else the original in force then."""
+        else the original in force then (None: to be confirmed)."""
         due = None
         for change in sorted(self.due_changes, key=lambda c: c.effective_on):
             if change.effective_on <= as_at:

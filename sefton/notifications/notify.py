@@ -164,6 +164,7 @@ MORE = {
     reminders.DUE_30: ("workspace.all_sub_actions", {"due": "next30"}),
     reminders.RETURNED: ("workspace.all_sub_actions", {"status": "returned"}),
     reminders.DATES_PENDING: ("workspace.all_sub_actions", {"status": "date_requested"}),
+    reminders.TBC: ("workspace.all_sub_actions", {"due": reminders.TBC}),
     reminders.AWAITING: ("review.queue", {}),
     reminders.DATE_REQUESTS: ("review.queue", {}),
 }

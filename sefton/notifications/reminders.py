@@ -9,7 +9,8 @@ panel, pure and free of Flask and the database (the plan's state comes in as pla
   requests, those that would move a date past the plan's due date to the inspectors marked.
   Only what they may decide on (duties.py): never their own, nor by default their organisation's.
 - The office (admins), weekly: the progress table, what changed since last week, what went Red,
-  submissions waiting more than 10 working days.
+  submissions waiting more than 10 working days, and the sub-actions whose due date is still to be
+  confirmed (no date: never overdue, never "due within" days, so in no organisation's reminders).
 """
 import datetime as dt
 from collections import Counter
@@ -86,7 +87,7 @@ class Sub:
     owner_id: int
     section: int
     review_id: int
-    due_on: dt.date
+    due_on: dt.date | None  # None: to be confirmed
     colour: str
     state: str
     returned_reason: str | None = None
@@ -105,7 +106,7 @@ class Submission:
 class DateRequest:
     id: int
     sub_action_id: int
-    previous_due_on: dt.date
+    previous_due_on: dt.date | None
     requested_due_on: dt.date
     requested_on: dt.date
     requested_by_id: int | None = None
@@ -153,6 +154,7 @@ class PlanState:
 RETURNED, OVERDUE, DUE_7, DUE_30, DATES_PENDING, DECIDED = (
     "returned", "overdue", "due_7", "due_30", "dates_pending", "decided")
 AWAITING, DATE_REQUESTS = "awaiting", "date_requests"
+TBC = "tbc"  # due date to be confirmed: a group of "My actions" and a line of the office's summary
 HEADINGS = {
     RETURNED: "Evidence returned to you",
     OVERDUE: "Overdue",
@@ -162,7 +164,13 @@ HEADINGS = {
     DECIDED: "Decisions on your work",
     AWAITING: "Evidence awaiting your review",
     DATE_REQUESTS: "Requests for a new due date",
+    TBC: "Due date to be confirmed",
 }
+
+
+def by_due(sub):
+    """Sort key: by due date, those to be confirmed last, then in plan order."""
+    return (sub.due_on is None, sub.due_on or dt.date.max, sub.section, sub.ref)
 
 
 @dataclass(frozen=True)
@@ -185,10 +193,10 @@ def for_organisation(state: PlanState, org_id: int, seen=frozenset()) -> dict:
     today = state.today
     own = state.owned(org_id)
     out = {c: [] for c in (RETURNED, OVERDUE, DUE_7, DUE_30, DATES_PENDING, DECIDED)}
-    for sub in sorted(own.values(), key=lambda s: (s.due_on, s.section, s.ref)):
+    for sub in sorted(own.values(), key=by_due):
         if sub.state == "returned":
             out[RETURNED].append(Item(RETURNED, f"returned:{sub.id}", sub, sub.returned_on, sub.returned_reason))
-        if sub.colour == GREEN:
+        if sub.colour == GREEN or sub.due_on is None:  # a date to be confirmed is never due nor overdue
             continue
         if sub.colour == RED:
             out[OVERDUE].append(Item(OVERDUE, f"overdue:{sub.id}", sub, sub.due_on))
@@ -284,6 +292,7 @@ class Summary:
     changes: list  # decisions since `since`, newest first
     went_red: list  # due date passed since `since` without the evidence accepted
     waiting_long: list  # evidence waiting more than WAITING_TOO_LONG working days, oldest first
+    to_be_confirmed: list = field(default_factory=list)  # Subs whose due date is to be confirmed, plan order
 
     def __bool__(self):
         return bool(self.table)
@@ -299,7 +308,17 @@ def weekly_summary(state: PlanState, since: dt.date) -> Summary:
         table.append(("Total", sum(total.values()), {k: total[k] for k in COLOURS}))
     changes = decided(state, state.subs, since)
     went_red = [Item(OVERDUE, f"overdue:{s.id}", s, s.due_on)
-                for s in sorted(state.subs.values(), key=lambda s: (s.due_on, s.section, s.ref))
-                if s.colour == RED and since <= s.due_on < state.today]
+                for s in sorted(state.subs.values(), key=by_due)
+                if s.colour == RED and s.due_on is not None and since <= s.due_on < state.today]
     waiting = [i for i in for_reviewer(state, None)[AWAITING] if i.waited > WAITING_TOO_LONG]
-    return Summary(table, changes, went_red, waiting)
+    return Summary(table, changes, went_red, waiting, to_be_confirmed(state))
+
+
+def to_be_confirmed(state: PlanState) -> list:
+    """The sub-actions (Sub) whose due date in force is to be confirmed, in plan order."""
+    return sorted((s for s in state.subs.values() if s.due_on is None), key=plan_order)
+
+
+def plan_order(sub):
+    """Sort key: a ref's numbers (2.10.1 after 2.9.1)."""
+    return tuple(int(n) if n.isdigit() else 0 for n in sub.ref.split("."))

@@ -1,7 +1,7 @@
 """Administration: the recommendations and sub-actions of the current review's plan (sections are
 in admin_sections). Same shape: load (404 outside the current review), check the version, act through
 sefton.plan.editing, commit once; plain forms with a redirect, 422 with the errors, 409 when stale."""
-from flask import abort, request
+from flask import abort, flash, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -209,18 +209,24 @@ def update_sub_action(sub_action_id):
         check_version(sa, seen)
         f = Reader()
         text, lead, owner = _read_sub_action(f, sa.recommendation)
-        due = f.date("original_due_on", "The original due date")
+        # A date to be confirmed may stay so (left blank); setting it is a change of the original, with a reason.
+        tbc = sa.original_due_on is None
+        due = f.date("original_due_on", "The original due date", required=not tbc)
         reason = f.text("reason", "", required=False, max_len=2000)
         changing = due is not None and due != sa.original_due_on
         if changing and not reason:
-            f.errors["reason"] = "Give a reason for changing the original due date"
+            f.errors["reason"] = ("Give a reason for setting the due date" if tbc
+                                  else "Give a reason for changing the original due date")
         f.check()
         if (owner.id, text, lead) != (sa.owner_id, sa.text, sa.lead_name):
             editing.edit_sub_action(sa, owner=owner, text=text, lead_name=lead)
         if changing:
             editing.change_original_due(sa, due, reason, day=dates.today(), user=current_user)
 
+    was_tbc = sa.original_due_on is None
     status, errors = save(run(apply), f"Sub-action {sa.ref} saved.")
+    if status == 200 and was_tbc and sa.original_due_on is not None:
+        flash(f"Due date of {sa.ref} set: {dates.format_date(sa.original_due_on)}.", "success")
     if status != 200:
         sa = load_sub_action(sub_action_id)
         return _sa_form(status, sa.recommendation, sa, errors)

@@ -117,7 +117,9 @@ def edit_sub_action(sa, *, owner, text, lead_name):
 
 def change_original_due(sa, new_due_on: dt.date, reason: str, *, day, user):
     """Correct the original due date from `day` on, with a reason; the due date in force follows
-    unless a reviewer-accepted revision is in force."""
+    unless a reviewer-accepted revision is in force. On a sub-action whose date is to be confirmed
+    (None) this SETS it: the change's previous date is None, so "as at" a date before `day` there
+    was none (Grey, never Red) and from `day` the new one applies."""
     if not (reason or "").strip():
         raise PlanError({"reason": "Give a reason for changing the original due date"})
     if new_due_on == sa.original_due_on:

@@ -20,8 +20,8 @@ class Change:
     sub_action: SubAction
     before: str  # colour at the start
     after: str  # colour at the end
-    due_before: dt.date
-    due_after: dt.date
+    due_before: dt.date | None  # None: to be confirmed then
+    due_after: dt.date | None
     new: bool = False  # added to the plan after the start: it had no colour then
 
 
@@ -33,6 +33,7 @@ class Changes:
     went_red: list = field(default_factory=list)
     due_changed: list = field(default_factory=list)  # due date in force differs
     new: list = field(default_factory=list)  # sub-actions added to the plan since
+    to_be_confirmed: list = field(default_factory=list)  # no due date in force at the end (not a change)
 
     @property
     def empty(self):
@@ -65,6 +66,8 @@ def between(user, review, since: dt.date, until: dt.date | None = None) -> Chang
             result.went_red.append(change)
         if not change.new and d0 != d1:
             result.due_changed.append(change)
+        if d1 is None:
+            result.to_be_confirmed.append(change)
     return result
 
 

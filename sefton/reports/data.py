@@ -33,17 +33,18 @@ class Item:
 
     sub_action: SubAction
     colour: str
-    due_on: dt.date  # the due date in force at the report's date
+    due_on: dt.date | None  # the due date in force at the report's date (None: to be confirmed)
     note: ProgressNote | None = None
     evidence: list = field(default_factory=list)  # EvidenceSubmission accepted and holding at the date
-    original_on: dt.date | None = None  # the original due date in force at the report's date
+    original_on: dt.date | None = None  # the original due date in force at the report's date (None: TBC)
     revision: DueDateRequest | None = None  # the accepted request whose date is in force then
     state: str = "open"  # the workflow state at the report's date (sefton.figures.asat)
     pending_request: DueDateRequest | None = None  # a due-date request awaiting a decision then
 
     @property
     def revised(self):
-        return self.due_on != (self.original_on or self.sub_action.original_due_on)
+        """A reviewer-agreed (or, imported, an office-agreed) date in force instead of the original."""
+        return self.due_on is not None and self.due_on != self.original_on
 
 
 @dataclass

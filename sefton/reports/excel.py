@@ -2,7 +2,7 @@
 import csv
 import io
 
-from ..figures import status
+from ..figures import history, status
 
 # openpyxl is imported when a workbook is made, not with the app: every worker process is about 5 MB
 # smaller at rest (100 → 95 MB measured after create_app) until someone exports to Excel.
@@ -19,6 +19,7 @@ WIDTHS = [11, 8, 40, 14, 50, 24, 9, 60, 36, 30, 16, 16, 18, 22, 50, 14, 36, 14, 
 STATES = {"open": "", "submitted": "Evidence submitted, awaiting review", "returned": "Evidence returned",
           "accepted": "Evidence accepted"}
 FILLS = {status.GREEN: "CCE3D6", status.GREY: "DBE0E3", status.RED: "F7D4D1"}
+TBC = "TBC"  # a due date to be confirmed, as the office's spreadsheet writes it (and its import reads it)
 
 
 def _safe(text):
@@ -38,12 +39,20 @@ def rows(plan):
                 sa, last = i.sub_action, (i.evidence[-1] if i.evidence else None)
                 yield [code, number, title, rec_ref, rec_text, owners,
                        f"{rec_ref}.{sa.position}", _safe(sa.text), sa.owner.name, _safe(sa.lead_name),
-                       sa.original_due_on, i.due_on if i.revised else None, status.LABELS[i.colour],
+                       TBC if i.due_on is None or sa.original_due_on is None else sa.original_due_on,
+                       i.due_on if i.revised else None, status.LABELS[i.colour],
                        STATES.get(sa.state, sa.state),
                        _safe(i.note.body) if i.note else "", i.note.noted_on if i.note else None,
                        _safe("; ".join(f.original_name for e in i.evidence for f in e.files)),
                        last.decided_on if last else None,
-                       last.decided_by.name if last and last.decided_by else ""]
+                       _accepted_by(last)]
+
+
+def _accepted_by(submission):
+    """Who accepted the evidence: the reviewer, or the office's record of work accepted before the tracker."""
+    if submission is None:
+        return ""
+    return history.before_tracker(submission) or (submission.decided_by.name if submission.decided_by else "")
 
 
 def _progress_rows(table, first):
@@ -101,7 +110,7 @@ def workbook_bytes(plan, instructions=None) -> bytes:
     info = wb.create_sheet("About")
     for line in (["Review", plan.review.title], ["As at", plan.as_at], ["Scope", plan.scope_label],
                  ["Status rule", "Green: evidence accepted; Red (overdue): due date passed without it; "
-                                 "Grey: not yet due"]):
+                                 "Grey: not yet due, or the due date is to be confirmed (TBC)"]):
         info.append(line)
     info["B2"].number_format = "d mmmm yyyy"
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 14, 90

@@ -158,7 +158,7 @@ def _decide_date(request_id, accept):
     sa = req.sub_action
     if accept:
         flash(f"New due date for {sa.ref} accepted: now {dates.format_date(sa.current_due_on)} "
-              f"(originally {dates.format_date(sa.original_due_on)}).", "success")
+              f"(originally {dates.format_date(sa.original_due_on) if sa.original_due_on else 'to be confirmed'}).", "success")
     else:
         flash(f"New due date for {sa.ref} declined; {sa.owner.name} will see your reason.", "success")
     if htmx.is_htmx():

@@ -24,6 +24,8 @@ from .changes import (
     withdraw_submission,
 )
 from .rules import (
+    DUE_SET_BY_OFFICE,
+    DUE_TO_BE_CONFIRMED,
     DUE_TOO_FAR,
     MAX_DUE_YEARS,
     REFUSALS,
@@ -48,6 +50,6 @@ __all__ = ["evidence", "signals",
            "accept_submission", "add_note", "cancel_date_request", "decide_due_date", "last_decided_submission",
            "pending_date_request", "pending_submission", "request_closed_message", "request_due_date", "respond_phc",
            "return_submission", "set_phc_flag", "submit_evidence", "withdraw_submission",
-           "DUE_TOO_FAR", "MAX_DUE_YEARS", "REFUSALS", "REQUEST_GONE", "STALE_MESSAGE", "TRANSITIONS", "FieldError",
+           "DUE_SET_BY_OFFICE", "DUE_TO_BE_CONFIRMED", "DUE_TOO_FAR", "MAX_DUE_YEARS", "REFUSALS", "REQUEST_GONE", "STALE_MESSAGE", "TRANSITIONS", "FieldError",
            "StaleError", "TooLong", "WorkflowError", "allowed", "bounded", "fingerprint", "max_text_chars",
            "next_state", "years_after"]

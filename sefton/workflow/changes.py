@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import ACCEPTED, DueDateRequest, EvidenceFile, EvidenceSubmission, PhcResponse, ProgressNote, utcnow
 from . import signals
 from .rules import (
+    DUE_TO_BE_CONFIRMED,
     DUE_TOO_FAR,
     MAX_DUE_YEARS,
     REQUEST_GONE,
@@ -137,6 +138,8 @@ def withdraw_submission(user, sub_action, *, version):
 
 def request_due_date(user, sub_action, new_due_on, reason, *, version):
     _require_member(user, sub_action)
+    if sub_action.current_due_on is None:  # to be confirmed: the office sets it (sefton.plan.editing)
+        raise WorkflowError(DUE_TO_BE_CONFIRMED)
     reason = bounded(reason, "The reason for the new due date", "reason")
     if not reason:
         raise WorkflowError("Give a reason for the new due date")

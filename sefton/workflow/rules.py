@@ -27,6 +27,12 @@ REFUSALS = {
 }
 
 
+# A sub-action whose due date is to be confirmed (None): the office sets it, no one may ask for another.
+DUE_SET_BY_OFFICE = "The Task and Finish group office will set the due date"
+DUE_TO_BE_CONFIRMED = (f"{DUE_SET_BY_OFFICE} of this sub-action: it is still to be confirmed, so there is no "
+                       "due date to change yet. Nothing was saved.")
+
+
 STALE_MESSAGE = ("Someone else changed this sub-action while you had it open. "
                  "Nothing was saved; its current state is shown.")
 

@@ -90,6 +90,8 @@ def withdraw_submission(sub_action_id):
 @access.signed_in(*MEMBERS)
 def request_due_date(sub_action_id):
     def apply(sa, version):
+        if sa.current_due_on is None:  # to be confirmed: refused whatever was typed, nothing written
+            raise workflow.WorkflowError(workflow.DUE_TO_BE_CONFIRMED)
         try:
             new_due_on = dates.parse(request.form.get("new_due_on", ""))
         except ValueError as exc:

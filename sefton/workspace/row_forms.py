@@ -43,6 +43,8 @@ def refusal(sa, row, kind):
     if kind == "date":
         if not workflow.allowed("request_date", sa.state):
             return workflow.REFUSALS["request_date"]
+        if sa.current_due_on is None:
+            return workflow.DUE_TO_BE_CONFIRMED
         if row.pending_request is not None:
             return "A new due date has already been requested and is awaiting a decision."
     return None

@@ -3,6 +3,7 @@ counts, and the filters. Every query starts from sefton.access / sefton.figures.
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from flask import render_template
 from markupsafe import Markup
@@ -19,6 +20,7 @@ from ..models import (
     EvidenceSubmission,
     ProgressNote,
     Recommendation,
+    Section,
     SubAction,
 )
 from ..notifications import reminders
@@ -27,7 +29,7 @@ DATE_REQUESTED = "date_requested"
 STATUS_FILTERS = {GREEN: LABELS[GREEN], GREY: LABELS[GREY], RED: LABELS[RED],
                   SUBMITTED: "Evidence awaiting review", RETURNED: "Evidence returned",
                   DATE_REQUESTED: "New due dates requested"}
-DUE_FILTERS = {"overdue": "Overdue", "next30": "Due in the next 30 days"}
+DUE_FILTERS = {"overdue": "Overdue", "next30": "Due in the next 30 days", reminders.TBC: "Due date to be confirmed"}
 PAGE_SIZE = 50  # rows on a page of the full list
 
 
@@ -45,6 +47,8 @@ def filter_conditions(status, due, today):
     elif due == "next30":
         due_on = progress.due_on_column(today)  # the due date in force, by the one status rule
         conditions += [due_on >= today, due_on <= today + dt.timedelta(days=30), status_column(today) != GREEN]
+    elif due == reminders.TBC:  # no due date in force (never overdue), evidence not yet accepted
+        conditions += [progress.due_on_column(today).is_(None), status_column(today) != GREEN]
     return conditions
 
 
@@ -55,8 +59,15 @@ ROWS_SHOWN = 50  # rows on the page, shared among the groups; the rest are on th
 GROUPS = ((reminders.RETURNED, (reminders.RETURNED,)),
           (reminders.OVERDUE, (reminders.OVERDUE,)),
           (reminders.DUE_30, (reminders.DUE_7, reminders.DUE_30)),
-          (reminders.DATES_PENDING, (reminders.DATES_PENDING,)))
+          (reminders.DATES_PENDING, (reminders.DATES_PENDING,)),
+          (reminders.TBC, ()))  # its own: from the plan (to_be_confirmed), not a reminder
 
+
+@dataclass(frozen=True)
+class Listed:
+    """An item of the "Due date to be confirmed" group: a sub-action with its id and ref."""
+
+    sub: object
 
 @dataclass
 class Group:
@@ -98,11 +109,14 @@ def shares(wanted, budget=ROWS_SHOWN):
 def needs_doing(user, found, today):
     """[Group] of what needs doing, from the "Needs your attention" items (`found`,
     sefton.notifications.reminders.panel), so that the page, the panel and the e-mails never disagree: returned,
-    overdue, due within 30 days, new due dates awaiting a decision. A row is shown once, in the
-    first group it belongs to (later groups link to it), ROWS_SHOWN rows at most on the page.
-    3 queries for the rows, whatever the plan's size."""
+    overdue, due within 30 days, new due dates awaiting a decision, then the sub-actions whose due
+    date is to be confirmed (to_be_confirmed). A row is shown once, in the first group it belongs to
+    (later groups link to it), ROWS_SHOWN rows at most on the page. 4 queries for the rows, whatever
+    the plan's size."""
     groups, earlier = [], set()
+    found = {**found, reminders.TBC: to_be_confirmed(user, today)}
     for category, parts in GROUPS:
+        parts = parts or (category,)
         items, ids = [], set()
         for part in parts:
             for item in found.get(part, ()):
@@ -125,6 +139,19 @@ def needs_doing(user, found, today):
     for group in groups:  # a row the person may no longer see (none in practice) is left out
         group.rows = [by_id[i] for i in group.rows if i in by_id]
     return groups
+
+
+def to_be_confirmed(user, today):
+    """[Listed] of the sub-actions the person's organisation owns with no due date in force (to be
+    confirmed by the office) and evidence not yet accepted, in plan order (1 query)."""
+    if user.organisation_id is None:
+        return []
+    query = (access.sub_actions(user).join(Section, Recommendation.section_id == Section.id)
+             .with_only_columns(SubAction.id, Section.number, Recommendation.position, SubAction.position)
+             .where(SubAction.owner_id == user.organisation_id, queries.live_sub_actions(today),
+                    *filter_conditions("", reminders.TBC, today))
+             .order_by(Recommendation.section_id, Recommendation.position, SubAction.position, SubAction.id))
+    return [Listed(SimpleNamespace(id=sid, ref=f"{n}.{rec}.{pos}")) for sid, n, rec, pos in db.session.execute(query)]
 
 
 # --- the full list, a page at a time ------------------------------------------------------------

@@ -40,6 +40,7 @@ def workspace_row(row):
 
 
 bp.add_app_template_global(workflow.allowed, "workflow_allowed")
+bp.add_app_template_global(workflow.DUE_SET_BY_OFFICE, "DUE_SET_BY_OFFICE")
 bp.add_app_template_global(workflow.pending_date_request, "pending_date_request")
 
 
