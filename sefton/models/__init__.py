@@ -15,14 +15,24 @@ and from the history of its evidence decisions. What is stored is the workflow s
 
 Tables only: no Flask request and no rule here beyond what the database itself must hold.
 """
-from .accounts import AccountToken, Organisation, OrganisationAlias, RecoveryCode, User, UserSession
+from .accounts import (
+    AccountToken,
+    Organisation,
+    OrganisationAlias,
+    PendingSignIn,
+    RecoveryCode,
+    TrustedDevice,
+    User,
+    UserSession,
+)
 from .common import ACCEPTED, LONDON, OPEN, RETURNED, ROLES, STATES, SUBMITTED, utcnow
 from .notifications import NotificationPref, OutboxMessage, ReminderRun, SeenItem
 from .plan import OriginalDueChange, PhcResponse, Recommendation, Review, Section, SubAction, recommendation_owners
 from .records import AuditEvent, CqcSubmission, ImmutableError, ImportMapping, PendingImport, ReportCache
 from .workflow import DueDateRequest, EvidenceFile, EvidenceSubmission, ProgressNote
 
-__all__ = ["AccountToken", "Organisation", "OrganisationAlias", "RecoveryCode", "User", "UserSession",
+__all__ = ["AccountToken", "Organisation", "OrganisationAlias", "PendingSignIn", "RecoveryCode", "TrustedDevice",
+           "User", "UserSession",
            "ACCEPTED", "LONDON", "OPEN", "RETURNED", "ROLES", "STATES", "SUBMITTED", "utcnow",
            "NotificationPref", "OutboxMessage", "ReminderRun", "SeenItem",
            "OriginalDueChange", "PhcResponse", "Recommendation", "Review", "Section", "SubAction",

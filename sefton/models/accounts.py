@@ -60,7 +60,17 @@ class User(UserMixin, db.Model):
     invited_at: Mapped[dt.datetime | None]
     totp_secret: Mapped[str | None] = mapped_column(db.String(64))  # base32; two-step verification
     totp_enabled_at: Mapped[dt.datetime | None]
-    sso_subject: Mapped[str | None] = mapped_column(db.String(255))  # the identity provider's `sub`
+    sso_subject: Mapped[str | None] = mapped_column(db.String(255))  # the identity provider's `sub` (or `oid`)
+    sso_issuer: Mapped[str | None] = mapped_column(db.String(255))  # with the subject: who the person is there
+    sso_tenant: Mapped[str | None] = mapped_column(db.String(64))  # Entra ID's `tid` when the subject is `oid`
+    sso_linked_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None]  # the last 30-second step accepted: it and earlier ones are refused
+    totp_pending_secret: Mapped[str | None] = mapped_column(db.String(64))  # being set up (never in the cookie)
+    totp_failures: Mapped[int] = mapped_column(default=0, server_default="0")  # wrong codes since the last right one
+    reset_sent_at: Mapped[dt.datetime | None]  # the last password-reset e-mail (one per few minutes)
+    untrusted_failures: Mapped[int] = mapped_column(default=0, server_default="0")  # wrong passwords, unknown browsers
+    untrusted_failed_at: Mapped[dt.datetime | None]
+    failure_notice_at: Mapped[dt.datetime | None]  # the owner was last told of repeated failures
     version: Mapped[int] = mapped_column(default=1)
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -95,6 +105,37 @@ class UserSession(db.Model):
     method: Mapped[str] = mapped_column(db.String(20), default="password")  # password / sso
     address: Mapped[str | None] = mapped_column(db.String(64))
     user_agent: Mapped[str | None] = mapped_column(db.String(200))
+
+    user: Mapped[User] = relationship()
+
+
+class PendingSignIn(db.Model):
+    """A sign-in half-way: the password was right, the second step is still to do. Kept on the
+    server (the cookie holds only a random id, stored here as its sha256), used once, ended after a
+    few wrong codes or PENDING_FOR seconds."""
+
+    __tablename__ = "pending_sign_ins"
+    id: Mapped[str] = mapped_column(db.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    next_path: Mapped[str | None] = mapped_column(db.String(500))
+    failures: Mapped[int] = mapped_column(default=0)
+    ended_at: Mapped[dt.datetime | None]  # used, or ended after too many wrong codes
+
+    user: Mapped[User] = relationship()
+
+
+class TrustedDevice(db.Model):
+    """A browser that has signed in to an account before (OWASP "device cookies"): the cookie holds
+    a random token, stored here as its sha256. Wrong passwords from elsewhere do not hold it back."""
+
+    __tablename__ = "trusted_devices"
+    id: Mapped[str] = mapped_column(db.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    failures: Mapped[int] = mapped_column(default=0)  # wrong passwords from this browser since its last right one
 
     user: Mapped[User] = relationship()
 
