@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import dates
+from .web import int_arg
 from .extensions import db
 
 STALE_MESSAGE = ("Someone else changed this {what} while you were looking at it. Nothing was saved. "
@@ -65,10 +66,8 @@ class Reader:
 
 def version():
     """The version of the row the form was drawn from; -1 (never current) when missing or garbled."""
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        return -1
+    number = int_arg(request.form.get("version"))
+    return -1 if number is None else number
 
 
 def check_version(obj, seen):

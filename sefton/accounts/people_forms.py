@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..models import ROLES, Organisation
+from ..web import int_arg
 from .views import ROLE_LABELS
 
 ROLE_CHOICES = [SelectChoice("", "Choose a role")] + [SelectChoice(r, ROLE_LABELS[r].capitalize()) for r in ROLES]
@@ -27,7 +28,8 @@ class AccessForm(FlaskForm):
 
     def chosen_organisation(self):
         """The Organisation chosen, or None; adds an error when an org user has none."""
-        org = db.session.get(Organisation, int(self.organisation.data)) if self.organisation.data else None
+        number = int_arg(self.organisation.data)  # an id too large for the database is no organisation
+        org = db.session.get(Organisation, number) if number is not None else None
         if self.role.data == "org" and org is None:
             self.organisation.errors = list(self.organisation.errors) + ["Choose the organisation of an organisation user"]
         return org

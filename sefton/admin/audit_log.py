@@ -34,9 +34,9 @@ def read_filters(args):
     """({filter: value}, {field: error}) from the query string."""
     filters, errors = {}, {}
     for name in ("person", "organisation"):
-        raw = args.get(name, "").strip()
-        if raw.isdigit():
-            filters[name] = int(raw)
+        number = web.int_arg(args.get(name))  # an id too large for the database is no id (issue 21)
+        if number is not None:
+            filters[name] = number
     if args.get("action", "").strip():
         filters["action"] = args["action"].strip()[:60]
     for name, label in (("from", "The first date"), ("to", "The last date")):
@@ -90,9 +90,9 @@ def describe(data):
 def audit_log():
     review = web.current_review()
     filters, errors = read_filters(request.args)
-    page_no = max(request.args.get("page", 1, type=int) or 1, 1)
     query = events_query(review, {} if errors else filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page_no = web.page_of(total, size=PAGE_SIZE).number
     events = db.session.scalars(
         query.options(joinedload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(PAGE_SIZE).offset((page_no - 1) * PAGE_SIZE)).all()

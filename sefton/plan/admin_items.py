@@ -44,7 +44,7 @@ def _owner_choices(rec=None):
 def _read_rec(f, rec=None):
     text = f.text("text", "Enter the recommendation's text", max_len=5000)
     allowed = {o.id: o for o in _owner_choices(rec)}
-    ids = {int(v) for v in request.form.getlist("owners") if v.isdigit()}
+    ids = {n for n in (web.int_arg(v) for v in request.form.getlist("owners")) if n is not None}
     owners = [allowed[i] for i in sorted(ids) if i in allowed]
     if not owners:
         f.errors["owners"] = "Choose at least one organisation that owns the recommendation"
@@ -148,7 +148,8 @@ def _read_sub_action(f, rec):
     text = f.text("text", "Enter what the sub-action will do", max_len=5000)
     lead = f.text("lead_name", "Enter the lead's name or role", max_len=200)
     raw = request.form.get("owner", "")
-    owner = db.session.get(Organisation, int(raw)) if raw.isdigit() else None
+    number = web.int_arg(raw)
+    owner = db.session.get(Organisation, number) if number is not None else None
     if owner is None or owner.id not in {o.id for o in rec.owners}:
         f.errors["owner"] = "Choose one of the recommendation's owners"
     elif not owner.active:

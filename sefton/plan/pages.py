@@ -7,7 +7,7 @@ from .. import access, cache, dates
 from ..extensions import db
 from ..figures import asat, progress, queries, status
 from ..models import Recommendation, Section, SubAction
-from ..web import review_or_404
+from ..web import int_arg, review_or_404
 from .blueprint import plan_bp as bp
 
 
@@ -132,7 +132,8 @@ def choose_review():
     from ..web import choose_review as choose, safe_path
 
     raw = request.form.get("review", "")
-    review = db.session.get(Review, int(raw)) if raw.isdigit() else None
+    number = int_arg(raw)
+    review = db.session.get(Review, number) if number is not None else None
     if not access.can_choose_review(current_user, review):
         abort(404)
     choose(review)

@@ -89,7 +89,7 @@ def _submission_context(sub, errors=None, values=None):
 
 
 def _version():
-    version = request.form.get("version", type=int)
+    version = web.int_arg(request.form.get("version"))
     if version is None:
         abort(400)
     return version

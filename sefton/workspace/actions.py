@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import access, dates, htmx, workflow
 from ..extensions import db
-from ..web import ERROR_TEXT, current_review, error_response
+from ..web import ERROR_TEXT, current_review, error_response, int_arg
 from ..workflow import evidence
 from . import rows
 from .blueprint import bp
@@ -117,9 +117,8 @@ def cancel_date_request(request_id):
 
 def _act(sub_action_id, form, apply, success):
     sa = access.get_sub_action(current_user, sub_action_id, for_change=True)
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
+    version = int_arg(request.form.get("version"))
+    if version is None:
         version = -1  # a form without the version it was made from cannot be trusted to be current
     try:
         apply(sa, version)

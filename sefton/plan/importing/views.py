@@ -226,7 +226,7 @@ def save_import_map(import_id):
 @access.signed_in(ADMIN)
 def treat_as(import_id):
     pending = _pending(import_id)
-    org = db.session.get(Organisation, request.form.get("organisation_id", type=int) or 0)
+    org = db.session.get(Organisation, web.int_arg(request.form.get("organisation_id")) or 0)
     if org is None or not org.active:
         return import_preview(import_id, "Choose the organisation the name means", 422)
     try:
