@@ -13,6 +13,7 @@ from .extensions import db
 from .figures import progress
 from .models import ROLES, Organisation, Review, User
 from .notifications import digests, mail
+from .plan import purge_uploads
 
 COLUMNS = ["Section", "Number of actions", "Number of sub-actions", "Green", "Grey (not yet due)", "Red"]
 
@@ -168,7 +169,10 @@ def reminders_command(day, send):
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--date") from None
     result = digests.run(when)
+    removed = purge_uploads()
     db.session.commit()
+    if removed:
+        click.echo(f"Removed {removed} uploaded plan file(s) older than a day.")
     if result.skipped:
         click.echo(f"No reminders for {dates.format_date(when)}: {result.skipped}.")
     else:

@@ -10,7 +10,7 @@ from flask import Response, render_template, request
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import access, dates, web
+from .. import access, audit, dates, web
 from ..extensions import db
 from ..models import LONDON, AuditEvent, Organisation, User
 from .blueprint import bp
@@ -125,7 +125,12 @@ def audit_csv():
             dates.format_datetime(event.at), event.actor.name if event.actor else "The system", event.action,
             event.object_type, event.object_id, orgs.get(event.organisation_id, ""),
             describe(event.before), describe(event.after))])
+    filename = f"audit-log-{dates.today().isoformat()}.csv"
+    audit.record_download("report.downloaded", None, {  # a bulk download, on record like the others
+        "kind": "audit log", "file": filename, "filters": {k: str(v) for k, v in filters.items()}},
+        review_id=review.id if review else None)
+    db.session.commit()
     response = Response(out.getvalue().encode("utf-8"), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="audit-log-{dates.today().isoformat()}.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -13,5 +13,6 @@ file's type) and reports (the import's template is the plan's export).
 from . import admin_items, admin_sections, editing, importing, pages  # noqa: F401  (routes register)
 from .blueprint import imports_bp, plan_admin_bp, plan_bp
 from .importing import views as _import_views  # noqa: F401  (routes register on imports_bp)
+from .importing.service import purge_uploads
 
-__all__ = ["plan_bp", "plan_admin_bp", "imports_bp", "editing", "importing"]
+__all__ = ["plan_bp", "plan_admin_bp", "imports_bp", "editing", "importing", "purge_uploads"]

@@ -21,6 +21,8 @@ MAX_ROWS = 20_000
 MAX_TEXT = 5_000
 MAX_COLUMNS = 100
 MAX_LEAD = 200
+MAX_UNPACKED = 100 * 1024 * 1024  # what the workbook's parts may unpack to, all together
+MAX_ENTRIES = 1_000  # parts of the workbook (a real one has a few dozen)
 FORMULA_START = ("=", "+", "-", "@")
 SAFE_PREFIXES = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # how our exports escape text (reports.excel._safe)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -89,7 +91,8 @@ class Book:
 
 # --- reading the file -------------------------------------------------------------------------------
 
-def read_book(filename: str, data: bytes, max_bytes: int, max_rows: int = MAX_ROWS) -> Book:
+def read_book(filename: str, data: bytes, max_bytes: int, max_rows: int = MAX_ROWS,
+              max_unpacked: int = MAX_UNPACKED) -> Book:
     """Every sheet of an uploaded .xlsx or .csv (type judged by content), or FileError."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if not data:
@@ -99,6 +102,7 @@ def read_book(filename: str, data: bytes, max_bytes: int, max_rows: int = MAX_RO
         raise FileError(f"{filename} is larger than {limit}: split the plan or remove other sheets and try again")
     kind = evidence.sniff(data)
     if ext == "xlsx" and kind == "xlsx":
+        _check_archive(filename, data, max_unpacked)
         book = _read_xlsx(filename, data, max_rows)
     elif ext == "csv" and kind in ("text", "email"):
         book = Book(filename, "csv", [Sheet("CSV file", _read_csv(data, max_rows), {}, [])])
@@ -123,6 +127,23 @@ def _number(letters):
     for ch in letters.decode() if isinstance(letters, bytes) else letters:
         n = n * 26 + ord(ch) - 64
     return n
+
+
+def _check_archive(filename, data, max_unpacked):
+    """Refuse a workbook that would unpack to more than `max_unpacked` bytes or has more than
+    MAX_ENTRIES parts (a "zip bomb"), before anything is unpacked. The sizes checked are those the
+    archive declares: Python's zipfile never unpacks a part past its declared size (and fails its
+    CRC check if the part claims less than it holds), so a lying archive is cut short, not believed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise FileError("The workbook cannot be read: open it in Excel, save it again and retry") from exc
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_ENTRIES or unpacked > max_unpacked:
+        raise FileError(f"{filename} unpacks to more than {max_unpacked // (1024 * 1024)} MB (or has more than "
+                        f"{MAX_ENTRIES:,} parts): that is not a plan. Save the plan alone in a new workbook and "
+                        "try again")
 
 
 def _read_xlsx(filename, data, max_rows):

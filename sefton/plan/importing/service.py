@@ -143,6 +143,16 @@ def _changed(review):
         .group_by(AuditEvent.sub_action_id)).all())
 
 
+KEPT_FOR = dt.timedelta(days=1)  # an uploaded file not applied is removed after this
+
+
+def purge_uploads(now=None) -> int:
+    """Remove uploaded files older than KEPT_FOR, applied or not (an applied one keeps no bytes
+    already). Run at each upload and by `flask reminders` each day; the caller commits."""
+    cutoff = (now or utcnow()) - KEPT_FOR
+    return db.session.execute(db.delete(PendingImport).where(PendingImport.created_at < cutoff)).rowcount
+
+
 def store(review, user, filename, data) -> PendingImport:
     """Keep an uploaded file (already read without a file-level error) until Apply."""
     pending = PendingImport(review_id=review.id, user_id=user.id if user else None, filename=filename,
@@ -246,6 +256,8 @@ def apply(pending, review, user, whole_plan, digest, retire_number=None) -> pi.C
         raise ApplyRefused(f"This would retire {len(plan.retires):,} of the plan's {plan.live:,} sub-actions: type "
                            "that number to confirm, or untick \"This file is the whole plan\"")
     Writer(review, user, pending.filename).write(plan)
+    db.session.execute(update(PendingImport).where(PendingImport.id == pending.id).values(data=b"")
+                       .execution_options(synchronize_session=False))  # applied: the bytes are not kept
     audit.record("plan.imported", pending, review_id=review.id, actor=user,
                  after={"file": pending.filename, "sha256": pending.sha256, "whole_plan": whole_plan,
                         **{k: v for k, v in plan.counts().items() if k != "errors"}})

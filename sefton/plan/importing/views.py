@@ -5,7 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import select
 
-from ... import access, dates, web
+from ... import access, audit, dates, web
 from ...extensions import db
 from ...models import Organisation, OrganisationAlias, PendingImport
 from ...reports import data, excel
@@ -77,6 +77,7 @@ def upload():
         book = pi.read_book(name, content, service.max_bytes())
     except (evidence.UploadError, pi.FileError) as exc:
         return import_form(str(exc), 422)
+    service.purge_uploads()
     pending = service.store(review, current_user, name, content)
     db.session.commit()
     _, lay = service.layout(pending, review, book)
@@ -141,6 +142,10 @@ def import_template_csv():
 
 
 def _download(body, mimetype, filename):
+    """The template (the whole plan) as an attachment, its download on record like the reports'."""
+    audit.record_download("report.downloaded", None, {"kind": "import template", "file": filename},
+                          review_id=web.review_or_404().id)
+    db.session.commit()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
