@@ -199,6 +199,8 @@ class ChangePlan:
     notices: list = field(default_factory=list)
     unknown: list = field(default_factory=list)  # Unknown names, once each (also in errors)
     live: int = 0  # sub-actions in the plan now, before this import
+    said: dict = field(default_factory=dict, repr=False)  # (topic, message) -> Notice: each said once
+    unknown_by_name: dict = field(default_factory=dict, repr=False)  # (column, name) -> Unknown, while reading
 
     @property
     def nothing_to_do(self):

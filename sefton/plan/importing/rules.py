@@ -80,9 +80,9 @@ class _Reader:
         if org is None:
             self.ok = False
             key = (column, text.strip().casefold())
-            unknown = self.plan._unknown.get(key)
+            unknown = self.plan.unknown_by_name.get(key)
             if unknown is None:
-                unknown = self.plan._unknown[key] = Unknown(text.strip(), self.row.headings.get(column, column),
+                unknown = self.plan.unknown_by_name[key] = Unknown(text.strip(), self.row.headings.get(column, column),
                                                             self.row.letters.get(column, ""), self.row.sheet)
             unknown.rows.append((self.row.sheet, self.row.number))
         return org
@@ -184,7 +184,6 @@ def _read_row(row, ctx, plan, roman):
 def parse_rows(rows, ctx: Context) -> ChangePlan:
     """The changes the rows make to the review described by `ctx` (with every problem found)."""
     plan = ChangePlan(rows=len(rows), live=sum(s.retired_on is None for s in ctx.subs))
-    plan._unknown = {}
     good, facts, first_row = [], {}, {}
     by_sheet = {}
     for row in rows:
@@ -209,7 +208,6 @@ def parse_rows(rows, ctx: Context) -> ChangePlan:
     _recommendations(good, ctx, plan)
     _sub_actions(good, ctx, plan)
     state.bring_in(good, facts, ctx, plan)
-    del plan._unknown
     return plan
 
 
@@ -238,7 +236,7 @@ def _number_in_sheet_order(good, plan, first_row):
 
 def _unknown_names(plan, ctx):
     accepted = "; ".join(ctx.names.accepted())
-    for unknown in plan._unknown.values():
+    for unknown in plan.unknown_by_name.values():
         plan.unknown.append(unknown)
         rows = _rows_words(unknown.rows)
         plan.errors.append(Problem(unknown.sheet, None, unknown.column, unknown.letter,

@@ -13,10 +13,9 @@ COLOURS = {values.GREEN: "Green", values.AMBER: "Amber", values.RED: "Red", valu
 
 def say(plan, topic, message, row):
     """A notice, said once with every row it concerns."""
-    index = plan.__dict__.setdefault("_said", {})
-    notice = index.get((topic, message))
+    notice = plan.said.get((topic, message))
     if notice is None:
-        notice = index[(topic, message)] = Notice(topic, message)
+        notice = plan.said[(topic, message)] = Notice(topic, message)
         plan.notices.append(notice)
     if row is not None:
         notice.rows.append((row.sheet, row.number))
