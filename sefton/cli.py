@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from . import dates, demo
-from .accounts import manage, passwords
+from .accounts import manage, name_problem, passwords
 from .extensions import db
 from .figures import progress
 from .models import ROLES, Organisation, Review, User
@@ -75,6 +75,8 @@ def create_user(email, name, role, org_code, password):
         email = manage.normalise_email(email)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    if name_problem(name):
+        raise click.ClickException(name_problem(name))
     if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
         raise click.ClickException("An account with that email address already exists.")
     org = None

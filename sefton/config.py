@@ -18,7 +18,8 @@ class ConfigError(RuntimeError):
 
 
 RAW_STRINGS = {"SEFTON_TODAY", "SEFTON_DATABASE_URL", "SEFTON_SECRET_KEY", "SEFTON_SMTP_URL", "SEFTON_MAIL_FROM",
-               "SEFTON_BASE_URL", "SEFTON_OIDC_ISSUER", "SEFTON_OIDC_CLIENT_ID", "SEFTON_OIDC_CLIENT_SECRET"}
+               "SEFTON_BASE_URL", "SEFTON_OIDC_ISSUER", "SEFTON_OIDC_CLIENT_ID", "SEFTON_OIDC_CLIENT_SECRET",
+               "SEFTON_OIDC_ALLOWED_TENANTS", "SEFTON_OIDC_ALLOWED_DOMAINS"}
 
 DEFAULTS = {
     "SEFTON_DEMO": False,
@@ -28,12 +29,15 @@ DEFAULTS = {
     "SEFTON_MAX_UPLOAD_MB": 20,
     "SEFTON_SESSION_HOURS": 12,  # absolute lifetime of a signed-in session
     "SEFTON_SESSION_IDLE_MINUTES": 60,  # a session unused this long ends
+    "SEFTON_RESET_EMAIL_INTERVAL_MINUTES": 5,  # at most one password-reset e-mail per account this often
     "SEFTON_BASE_URL": "http://127.0.0.1:5000",  # links in e-mails
     "SEFTON_SMTP_URL": None,  # smtp://user:pass@host:587?starttls=1 or smtps://host:465; unset: mail stays in the outbox
     "SEFTON_MAIL_FROM": "sefton-tracker@localhost",
     "SEFTON_OIDC_ISSUER": None,  # single sign-on (NHSmail / Entra ID); unset: no button
     "SEFTON_OIDC_CLIENT_ID": None,
     "SEFTON_OIDC_CLIENT_SECRET": None,
+    "SEFTON_OIDC_ALLOWED_TENANTS": None,  # tenant ids (`tid`) whose people may link; unset: the issuer's own
+    "SEFTON_OIDC_ALLOWED_DOMAINS": "nhs.net",  # e-mail domains that may be linked on first NHSmail sign-in
     "SEFTON_PASSWORD_SIGN_IN": True,  # off: only single sign-on
     "SEFTON_IMPORT_MAX_MB": 10,  # a plan spreadsheet uploaded to /admin/import
     "SEFTON_MAX_FILES_PER_SUBMISSION": 20,
@@ -42,7 +46,16 @@ DEFAULTS = {
     "SEFTON_TIMEZONE": "Europe/London",
     "SEFTON_SECURE_COOKIES": None,  # None: on, except in the demo and in tests (plain http on 127.0.0.1)
     "SEFTON_LOGIN_RATE_LIMIT": "10 per minute",
-    "SEFTON_LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute",  # failed sign-ins per account (e-mail), any address
+    # Wrong passwords from browsers that never signed in to the account: from this many on, each one
+    # makes them wait (1 minute, doubling, at most 15) before the next try; trusted browsers do not.
+    "SEFTON_LOGIN_UNTRUSTED_FAILURES": 5,
+    "SEFTON_LOGIN_DELAY_MINUTES": 1,
+    "SEFTON_LOGIN_MAX_DELAY_MINUTES": 15,
+    "SEFTON_DEVICE_COOKIE_DAYS": 365,  # a browser signed in from stays trusted this long after its last sign-in
+    "SEFTON_DEVICE_MAX_FAILURES": 10,  # wrong passwords from a trusted browser before it is trusted no more
+    "SEFTON_TWO_STEP_PENDING_FAILURES": 5,  # wrong codes before a half-done sign-in ends
+    "SEFTON_TWO_STEP_MAX_FAILURES": 10,  # wrong codes per person before codes are refused for a while
+    "SEFTON_TWO_STEP_LOCK_MINUTES": 15,  # ... that while, from the last wrong code
     "SEFTON_TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
     "SEFTON_RATELIMIT_STORAGE_URI": "memory://",  # per process; redis://host:6379/0 shared by several
 }

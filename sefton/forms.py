@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import dates
-from .web import int_arg
 from .extensions import db
+from .web import int_arg
 
 STALE_MESSAGE = ("Someone else changed this {what} while you were looking at it. Nothing was saved. "
                  "The form now shows the current values: check them and make your change again.")

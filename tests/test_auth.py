@@ -4,8 +4,8 @@ import re
 import uuid
 
 import pytest
-
 from conftest import PASSWORD
+
 from sefton.accounts.auth import SIGN_IN_FAILED
 
 
@@ -158,12 +158,14 @@ def test_behind_a_trusted_proxy_the_limit_counts_each_client_not_the_proxy(datab
         _close(databases, url, app)
 
 
-def test_failed_sign_ins_are_limited_per_account_whatever_the_address(databases):
-    url, app = _limited_app(databases, SEFTON_TRUSTED_PROXIES=1, SEFTON_LOGIN_ACCOUNT_RATE_LIMIT="2 per hour")
+def test_failed_sign_ins_hold_back_unknown_browsers_per_account_whatever_the_address(databases):
+    """Issue 21: no lock-out, a delay for browsers that never signed in to the account
+    (tests/test_signin_throttle.py has the rest: the owner's trusted browser, the e-mail)."""
+    url, app = _limited_app(databases, SEFTON_TRUSTED_PROXIES=1, SEFTON_LOGIN_UNTRUSTED_FAILURES=2)
     try:
         statuses = [_attempt(app, f"10.0.1.{n}", "AHCH@demo.test ") for n in range(3)]
         assert statuses == [422, 422, 429]
-        assert _attempt(app, "10.0.1.9", "ahch@demo.test", PASSWORD) == 429  # that account waits a minute
+        assert _attempt(app, "10.0.1.9", "ahch@demo.test", PASSWORD) == 429  # unknown browsers wait a minute
         assert _attempt(app, "10.0.1.9", "lwh@demo.test", PASSWORD) == 302  # no other account does
     finally:
         _close(databases, url, app)

@@ -9,12 +9,11 @@ import re
 
 import office_books as ob
 import pytest
+from browser import axe_violations, sign_in
 from openpyxl import Workbook
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from browser import axe_violations
-from browser import sign_in
 from sefton.extensions import db
 from sefton.models import Organisation, OrganisationAlias, Recommendation, Section, SubAction
 from sefton.plan.importing import IMPORTED

@@ -1,15 +1,16 @@
 """Sign in with NHSmail: OpenID Connect end to end against a real provider run by the tests
-(oidc-provider-mock on 127.0.0.1): success, wrong state, wrong nonce, unknown e-mail, deactivated."""
+(oidc-provider-mock on 127.0.0.1): success, wrong state, wrong nonce, unknown e-mail, deactivated.
+How an identity is bound to an account is in test_sso_binding."""
 import re
 import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from conftest import _make_app
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from conftest import _make_app
 from sefton.extensions import db
 from sefton.models import User
 
@@ -31,7 +32,8 @@ def provider():
 def sso_app(databases, provider):
     url = databases.copy()
     app = _make_app(url, SEFTON_OIDC_ISSUER=provider.url, SEFTON_OIDC_CLIENT_ID="sefton-tracker",
-                    SEFTON_OIDC_CLIENT_SECRET="not-a-real-secret")
+                    SEFTON_OIDC_CLIENT_SECRET="not-a-real-secret",
+                    SEFTON_OIDC_ALLOWED_DOMAINS="demo.test, nhs.example")  # the demo's and the tests' addresses
     with app.app_context():
         yield app
         db.session.remove()
@@ -52,14 +54,16 @@ def _start(client):
     return response.headers["Location"]
 
 
-def _provider_signs_in(authorize_url, email, claims=None):
-    """What the person does at the provider: sign in as `email`; returns our callback URL."""
+def _provider_signs_in(authorize_url, email, claims=None, sub=None):
+    """What the person does at the provider: sign in as `email` (their subject there `sub`, by default
+    the address); returns our callback URL."""
     query = parse_qs(urlsplit(authorize_url).query)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
     assert query["state"][0] and query["nonce"][0]
     base = authorize_url.split("/oauth2/")[0]
-    requests.put(f"{base}/users/{email}", json=claims or {"email": email, "email_verified": True}, timeout=10)
-    response = requests.post(authorize_url, data={"sub": email}, allow_redirects=False, timeout=10)
+    sub = sub or email
+    requests.put(f"{base}/users/{sub}", json=claims or {"email": email, "email_verified": True}, timeout=10)
+    response = requests.post(authorize_url, data={"sub": sub}, allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text
     return response.headers["Location"]
 
@@ -76,7 +80,8 @@ def test_sign_in_with_nhsmail_matches_an_existing_account_case_insensitively(sso
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "Alder Hey" in client.get("/").get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.email == "ahch@demo.test"))
-    assert user.sso_subject == "AHCH@demo.test"
+    assert user.sso_subject == "AHCH@demo.test" and user.sso_issuer == sso_app.config["SEFTON_OIDC_ISSUER"]
+    assert user.sso_tenant is None and user.sso_linked_at is not None
 
 
 def test_sso_is_not_asked_for_two_step(sso_app):

@@ -60,10 +60,16 @@ def _queue_invitation(admin, user):
 
 
 def change_access(user, role, organisation):
+    """A new role or organisation ends the person's sessions (issue 21): none kept what it was signed
+    in for (a session that never passed two-step must not become an admin's). Returns how many ended."""
     before = _state(user)
     user.role, user.organisation = role, organisation
     db.session.flush()
-    audit.record("user.access_changed", user, before=before, after=_state(user), organisation_id=user.organisation_id)
+    after = _state(user)
+    ended = sessions.end_all(user) if after != before else 0
+    audit.record("user.access_changed", user, before=before, after={**after, "sessions_ended": ended},
+                 organisation_id=user.organisation_id)
+    return ended
 
 
 def set_active(user, active):

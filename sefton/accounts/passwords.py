@@ -5,7 +5,10 @@
   zxcvbn package ships (its `passwords` frequency list), compared case-insensitively, also once
   trailing digits and symbols are taken off ("Password2019!" is "password");
 - not containing the person's name parts or the local part of their e-mail address
-  (case-insensitive; parts of three letters or more).
+  (case-insensitive; parts of three letters or more);
+- not a published password: the demo's (README, sefton.demo) is readable by anyone, so it is
+  refused like a common one everywhere, the demo included, for every password a person sets
+  (the demo's own accounts are loaded with it directly, not through this rule).
 """
 import functools
 import re
@@ -18,6 +21,11 @@ TOO_LONG = f"Use a password of {MAX_LENGTH} characters or fewer"
 EMPTY = "Enter a password"
 COMMON = "Use a less common password: this one is on a list of passwords that are often used and easily guessed"
 PERSONAL = "Use a password that does not contain your name or email address"
+PUBLISHED = ("Use another password: this one is published (it is the demo's password, in the tracker's "
+             "instructions) and anyone can read it")
+
+# Published passwords; the test suite checks that sefton.demo's is here (accounts cannot import demo).
+PUBLISHED_PASSWORDS = frozenset({"sefton-demo-2019"})
 
 
 @functools.cache
@@ -27,11 +35,25 @@ def _deny_list() -> frozenset:
     return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"])
 
 
+def _stripped(low: str) -> str:
+    return re.sub(r"[\d\W_]+$", "", low)
+
+
 def is_common(password: str) -> bool:
     low = password.lower()
-    stripped = re.sub(r"[\d\W_]+$", "", low)
+    stripped = _stripped(low)
     deny = _deny_list()
     return low in deny or (len(stripped) >= 4 and stripped in deny)
+
+
+def _core(password: str) -> str:
+    """Letters and digits only, trailing digits off: "Sefton Demo 2020!" is "seftondemo"."""
+    return re.sub(r"\d+$", "", re.sub(r"[\W_]+", "", password.lower()))
+
+
+def is_published(password: str) -> bool:
+    """The demo's password, in any case and with other separators or trailing digits and symbols."""
+    return _core(password) in {_core(p) for p in PUBLISHED_PASSWORDS}
 
 
 def personal_parts(name: str = "", email: str = "") -> set:
@@ -50,7 +72,9 @@ def problems(password, *, name="", email="") -> list:
     found = []
     if len(password) < MIN_LENGTH:
         found.append(TOO_SHORT)
-    if is_common(password):
+    if is_published(password):
+        found.append(PUBLISHED)
+    elif is_common(password):
         found.append(COMMON)
     low = password.lower()
     if any(part in low for part in personal_parts(name, email)):

@@ -107,9 +107,10 @@ def change_access(user_id):
     org = form.chosen_organisation()
     if form.errors:
         return _person_page(user, form, 422)
-    manage.change_access(user, form.role.data, org)
+    ended = manage.change_access(user, form.role.data, org)
     db.session.commit()
-    flash(f"{user.name} is now {ROLE_LABELS[user.role]}{f' for {org.name}' if org else ''}.", "success")
+    flash(f"{user.name} is now {ROLE_LABELS[user.role]}{f' for {org.name}' if org else ''}."
+          + (" Their sessions have ended: they sign in again." if ended else ""), "success")
     return redirect(url_for("people.person", user_id=user.id))
 
 

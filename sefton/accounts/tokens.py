@@ -1,7 +1,9 @@
 """Single-use links for invitations (72 hours) and password resets (1 hour).
 
 The link carries a random token; only its sha256 is stored (AccountToken.token_hash). Issuing a
-new link of a purpose ends the person's earlier unused links of that purpose."""
+new link of a purpose ends the person's earlier unused links of that purpose. Opening a link
+exchanges its token for the row's id in the session (sefton.accounts.recovery), so that the address
+the person stays on, and posts to, carries no token."""
 import datetime as dt
 import hashlib
 import secrets
@@ -40,8 +42,17 @@ def find(token, purpose):
     """The valid AccountToken for a link (unused, unexpired, its user active), or None."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(select(AccountToken).where(AccountToken.token_hash == digest(token),
-                                                       AccountToken.purpose == purpose))
+    return _valid(db.session.scalar(select(AccountToken).where(AccountToken.token_hash == digest(token),
+                                                               AccountToken.purpose == purpose)))
+
+
+def find_by_id(row_id, purpose):
+    """The same, by the row's id: what the session keeps once the link has been opened (recovery)."""
+    row = db.session.get(AccountToken, row_id) if isinstance(row_id, int) else None
+    return _valid(row) if row is not None and row.purpose == purpose else None
+
+
+def _valid(row):
     if row is None or row.used_at is not None or row.expires_at <= now() or not row.user.active:
         return None
     return row

@@ -1,7 +1,9 @@
 """Two-step verification: time-based one-time codes (pyotp, RFC 6238), the QR code drawn on the
 server as SVG (segno), and one-time recovery codes (stored as sha256; they are 80 random bits)."""
 import hashlib
+import hmac
 import secrets
+import time
 
 import pyotp
 import segno
@@ -21,8 +23,22 @@ def provisioning_uri(secret, email) -> str:
 
 def verify(secret, code) -> bool:
     """The code from the app, allowing one 30-second step of clock drift either way."""
+    return matching_step(secret, code) is not None
+
+
+def matching_step(secret, code, after=None, at=None):
+    """The 30-second time step (an int) whose code is `code`, allowing one step of clock drift
+    either way (pyotp's valid_window=1), or None. Steps up to and including `after` (the last one
+    accepted for this person) are refused: a code works once."""
     code = (code or "").replace(" ", "").strip()
-    return bool(secret) and code.isdigit() and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isdigit() or len(code) != 6:
+        return None
+    otp = pyotp.TOTP(secret)
+    now = int((time.time() if at is None else at) // otp.interval)
+    for step in (now - 1, now, now + 1):
+        if (after is None or step > after) and hmac.compare_digest(otp.generate_otp(step), code):
+            return step
+    return None
 
 
 def qr_svg(uri) -> str:
